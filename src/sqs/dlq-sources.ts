@@ -1,0 +1,37 @@
+import { nameOf } from "../core/queue-ref.js";
+import type { SqsContext } from "./client.js";
+import { describeQueues, getQueueAttributes, listDeadLetterSources, type QueueSummary } from "./queues.js";
+import { parseRedrivePolicy } from "../core/redrive-policy.js";
+
+export interface DeadLetterSource {
+  name: string;
+  url: string;
+  arn: string;
+  maxReceiveCount: number;
+}
+
+/**
+ * The queues that send their dead letters to `dlq`. Uses ListDeadLetterSourceQueues
+ * where the server has it; otherwise scans every queue's RedrivePolicy (pass
+ * `allQueues` when the caller already listed them).
+ */
+export async function findDeadLetterSources(
+  ctx: SqsContext,
+  dlq: { url: string; arn: string },
+  allQueues?: QueueSummary[],
+): Promise<DeadLetterSource[]> {
+  const urls = allQueues ? undefined : await listDeadLetterSources(ctx, dlq.url);
+  if (urls) {
+    const out: DeadLetterSource[] = [];
+    for (const url of urls) {
+      const attrs = await getQueueAttributes(ctx, url, ["QueueArn", "RedrivePolicy"]);
+      const policy = parseRedrivePolicy(attrs.RedrivePolicy);
+      out.push({ name: nameOf(url), url, arn: attrs.QueueArn ?? "", maxReceiveCount: policy?.maxReceiveCount ?? 0 });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+  const queues = allQueues ?? (await describeQueues(ctx));
+  return queues
+    .filter((q) => q.redrivePolicy?.deadLetterTargetArn === dlq.arn)
+    .map((q) => ({ name: q.name, url: q.url, arn: q.arn, maxReceiveCount: q.redrivePolicy!.maxReceiveCount }));
+}
