@@ -58,6 +58,8 @@ export interface FaultConfig {
   rates?: FaultRates;
   /** Per-action rates by SQS action name (e.g. SendMessageBatch); replaces `rates` for that action. */
   actions?: Record<string, FaultRates>;
+  /** Called with every request's action and headers before any fault (for tests that check what the client sent). */
+  onRequest?: (action: string, headers: http.IncomingHttpHeaders) => void;
 }
 
 export interface FaultStats {
@@ -237,6 +239,7 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
     stats.requests += 1;
     const target = String(req.headers["x-amz-target"] ?? "");
     const action = target.includes(".") ? target.split(".").at(-1)! : "Unknown";
+    cfg.onRequest?.(action, req.headers);
     const d = decide(action);
     if (d.delayMs) {
       count(action, "delay");
