@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { arnFor, parseQueueRef, type QueueRef } from "../core/queue-ref.js";
 import { parseRedrivePolicy, type RedrivePolicy } from "../core/redrive-policy.js";
-import { UsageError } from "../errors.js";
+import { OperationError, UsageError } from "../errors.js";
 import type { SqsContext } from "./client.js";
 import { errorCode } from "./errors.js";
 
@@ -48,6 +48,16 @@ export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, wh
   }
   const attrs = await getQueueAttributes(ctx, url, ["QueueArn"], ref.input);
   const arn = attrs.QueueArn ?? arnFor(ctx.region, url.split("/").at(-2) ?? "000000000000", ref.name);
+  // An ARN or URL names an account. AWS answers for that account; some servers look
+  // queues up by name only and would hand back this account's queue of the same name
+  // (a purge of "their" queue would empty ours). Refuse rather than act on the wrong queue.
+  const account = arn.split(":")[4];
+  if (ref.kind !== "name" && account && ref.accountId !== account) {
+    throw new OperationError(
+      `Queue "${ref.input}" does not exist: it names account ${ref.accountId}, but the queue "${ref.name}" at ${ctx.endpoint} belongs to account ${account}.`,
+      `Check the account in the ${ref.kind === "arn" ? "ARN" : "URL"}, or name the queue by name only.`,
+    );
+  }
   return { name: ref.name, url, arn, fifo: ref.name.endsWith(".fifo") };
 }
 
