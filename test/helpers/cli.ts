@@ -13,7 +13,7 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** Written to stdin, then stdin is closed. Without it stdin is closed at once. */
-  input?: string;
+  input?: string | Buffer;
   timeoutMs?: number;
   cwd?: string;
 }
