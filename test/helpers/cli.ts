@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const BIN = fileURLToPath(new URL("../../bin/sqsctl.js", import.meta.url));
+/** The built CLI; SQSCTL_TEST_BIN runs the e2e suites against another build. */
+export const BIN = process.env.SQSCTL_TEST_BIN || fileURLToPath(new URL("../../bin/sqsctl.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -35,6 +35,12 @@ export interface FaultRates {
   delay?: number;
   /** Delay length in ms (default 200). */
   delayMs?: number;
+  /**
+   * Where the delay sits: "before" forwarding (the server acts late) or "after" (the
+   * server has acted; the answer is late, so a client killed meanwhile never learns
+   * the outcome). Default "before".
+   */
+  delayWhen?: "before" | "after";
   /** Batch actions: per-entry probability of a retryable failure (SenderFault false, `entryFailCode`). */
   entryFail?: number;
   /** Code for `entryFail` entries (default InternalError). */
@@ -58,6 +64,11 @@ export interface FaultConfig {
   rates?: FaultRates;
   /** Per-action rates by SQS action name (e.g. SendMessageBatch); replaces `rates` for that action. */
   actions?: Record<string, FaultRates>;
+  /**
+   * Caps the VisibilityTimeout of ReceiveMessage and ChangeMessageVisibility(Batch)
+   * requests, so messages a killed client held come back within seconds in tests.
+   */
+  maxVisibilitySeconds?: number;
   /** Called with every request's action and headers before any fault (for tests that check what the client sent). */
   onRequest?: (action: string, headers: http.IncomingHttpHeaders) => void;
 }
@@ -111,6 +122,7 @@ interface Decision {
   kind: "drop" | "throttle" | "unavailable" | "internal" | undefined;
   after: boolean;
   delayMs: number;
+  delayAfter: boolean;
 }
 
 interface Upstream {
@@ -145,7 +157,7 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
 
   function decide(action: string): Decision {
     const r = ratesFor(action);
-    const d: Decision = { kind: undefined, after: false, delayMs: 0 };
+    const d: Decision = { kind: undefined, after: false, delayMs: 0, delayAfter: r.delayWhen === "after" };
     if (!enabled) return d;
     // One draw per kind, in a fixed order, so the sequence depends only on the seed.
     const roll = (p: number | undefined) => rand() < (p ?? 0);
@@ -241,10 +253,9 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
     const action = target.includes(".") ? target.split(".").at(-1)! : "Unknown";
     cfg.onRequest?.(action, req.headers);
     const d = decide(action);
-    if (d.delayMs) {
-      count(action, "delay");
-      await new Promise((r) => setTimeout(r, d.delayMs));
-    }
+    const pause = () => new Promise((r) => setTimeout(r, d.delayMs));
+    if (d.delayMs) count(action, "delay");
+    if (d.delayMs && !d.delayAfter) await pause();
 
     if (d.kind && !d.after) {
       count(action, `${d.kind}:before`);
@@ -257,10 +268,13 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
     let removed: Removed[] = [];
     let failAfterIds = new Set<string>();
     let outBody = body;
+    if (cfg.maxVisibilitySeconds !== undefined && /^(ReceiveMessage|ChangeMessageVisibility|ChangeMessageVisibilityBatch)$/.test(action)) {
+      outBody = capVisibility(body, cfg.maxVisibilitySeconds);
+    }
     if (BATCH_ACTIONS.has(action) && !d.kind) {
       let request: { Entries?: Array<{ Id: string; __failAfter?: boolean }> } | undefined;
       try {
-        request = JSON.parse(body.toString("utf8")) as typeof request;
+        request = JSON.parse(outBody.toString("utf8")) as typeof request;
       } catch {
         request = undefined;
       }
@@ -288,6 +302,7 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
       req.socket.destroy();
       return;
     }
+    if (d.delayMs && d.delayAfter) await pause();
 
     if (d.kind) {
       // After forwarding: the server acted; the client sees a failure or nothing.
@@ -361,6 +376,18 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function capVisibility(body: Buffer, max: number): Buffer {
+  try {
+    const req = JSON.parse(body.toString("utf8")) as { VisibilityTimeout?: number; Entries?: Array<{ VisibilityTimeout?: number }> };
+    if (typeof req.VisibilityTimeout === "number") req.VisibilityTimeout = Math.min(req.VisibilityTimeout, max);
+    else if (!req.Entries) req.VisibilityTimeout = max;
+    for (const e of req.Entries ?? []) if (typeof e.VisibilityTimeout === "number") e.VisibilityTimeout = Math.min(e.VisibilityTimeout, max);
+    return Buffer.from(JSON.stringify(req));
+  } catch {
+    return body;
+  }
 }
 
 /**

@@ -157,6 +157,38 @@ describe("request faults", () => {
   });
 });
 
+describe("delays and visibility", () => {
+  test("a delay after forwarding: the server has acted while the client still waits", async () => {
+    proxy = await startFaultProxy(server.endpoint, { seed: 1, actions: { SendMessageBatch: { delay: 1, delayMs: 10_000, delayWhen: "after" } } });
+    const url = await freshQueue();
+    const c = clientVia(proxy);
+    let answered = false;
+    const pending = c.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries(3) })).then(
+      () => (answered = true),
+      () => (answered = true),
+    );
+    // The messages arrive while the answer is held back.
+    while ((await visible(url)) < 3) await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    expect(proxy.stats.injected.delay).toBe(1);
+    c.destroy();
+    await proxy.close();
+    proxy = undefined;
+    await pending;
+  });
+
+  test("maxVisibilitySeconds caps the visibility timeout a client asks for", async () => {
+    proxy = await startFaultProxy(server.endpoint, { seed: 1, maxVisibilitySeconds: 0 });
+    const url = await freshQueue();
+    await server.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries(2) }));
+    const got = await clientVia(proxy).send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 3600 }));
+    expect(got.Messages).toHaveLength(2);
+    // Capped to 0: receivable again at once.
+    const again = await server.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    expect(again.Messages).toHaveLength(2);
+  });
+});
+
 describe("batch entry faults", () => {
   test("entryFail before forwarding: failed entries are not enqueued and are listed in Failed", async () => {
     proxy = await startFaultProxy(server.endpoint, { seed: 11, actions: { SendMessageBatch: { entryFail: 0.3, timing: "before" } } });
