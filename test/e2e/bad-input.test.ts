@@ -263,7 +263,8 @@ const ROWS: Row[] = [
   { what: "dlq inspect: unknown queue", area: "dlq", args: () => ["dlq", "inspect", "nope"], code: 1, message: /Queue "nope" does not exist/ },
   { what: "dlq inspect: --filter that does not parse", area: "dlq", args: () => ["dlq", "inspect", DLQ, "--filter", "json.[bad"], code: 2, message: /--filter/ },
   { what: "dlq inspect: --group-by that does not parse", area: "dlq", args: () => ["dlq", "inspect", DLQ, "--group-by", "a..b"], code: 2, message: /--group-by/ },
-  { what: "dlq redrive: without --yes and without a terminal", area: "dlq", args: () => ["dlq", "redrive", DLQ], code: 2, message: /--yes/ },
+  // The plan (from, to, how many, strategy) is shown before the refusal.
+  { what: "dlq redrive: without --yes and without a terminal", area: "dlq", args: () => ["dlq", "redrive", DLQ], code: 2, message: /--yes/, maxLines: 8 },
   { what: "dlq redrive: unknown target", area: "dlq", args: () => ["dlq", "redrive", DLQ, "--to", "nope", "--yes"], code: 1, message: /Queue "nope" does not exist/ },
   { what: "dlq redrive: target URL in another region", area: "dlq", args: () => ["dlq", "redrive", DLQ, "--to", "https://sqs.eu-west-1.amazonaws.com/000000000000/bi-src", "--yes"], code: 2, message: /is in region eu-west-1/ },
   { what: "dlq redrive: target ARN for another account", area: "dlq", args: () => ["dlq", "redrive", DLQ, "--to", "arn:aws:sqs:us-east-1:123456789012:bi-src", "--yes"], code: 1, message: /names account 123456789012/ },

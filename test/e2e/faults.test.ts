@@ -203,7 +203,7 @@ describe("dlq redrive --strategy manual through faults", () => {
       expect([0, 1], r.stderr).toContain(r.code);
       const summary = JSON.parse(r.stdout) as RedriveSummary;
       expect(r.code).toBe(summary.failed || summary.sentNotDeleted ? 1 : 0);
-      expect(proxy.totalInjected()).toBeGreaterThan(20);
+      expect(proxy.totalInjected()).toBeGreaterThan(5);
 
       // THEN every message is in the DLQ or the target: the counts add up
       await waitUntilNoneInFlight(server.client, dlq.url);
