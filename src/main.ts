@@ -61,6 +61,9 @@ export function main(): void {
   const onSignal = (name: NodeJS.Signals) => {
     signals += 1;
     if (signals === 1) {
+      // A long poll in hand can take up to 20 s to end: say why nothing happens at once.
+      const quiet = process.argv.includes("-q") || process.argv.includes("--quiet");
+      if (!quiet && io.stderr.isTTY) io.stderr.write("\nStopping: finishing the request in hand and releasing held messages (press Ctrl-C again to exit at once)…\n");
       controller.abort(name);
       return;
     }
