@@ -36,21 +36,22 @@ interface WithMiddleware {
 
 /**
  * Watches every attempt of one command (the SDK retries inside `send`) and returns a
- * function that says whether any attempt failed ambiguously. Attach before sending:
+ * function that says how many attempts failed ambiguously (0: none). Each such
+ * attempt may have put one extra copy of every entry in the queue. Attach before sending:
  *
  *   const ambiguous = trackAmbiguity(cmd); await client.send(cmd); if (ambiguous()) ...
  */
-export function trackAmbiguity(command: WithMiddleware): () => boolean {
-  let ambiguous = false;
+export function trackAmbiguity(command: WithMiddleware): () => number {
+  let ambiguous = 0;
   command.middlewareStack.add(
     (next: (args: unknown) => Promise<{ response?: { statusCode?: number } }>) => async (args: unknown) => {
       try {
         const out = await next(args);
         // Inside the deserializer an error answer arrives as a raw response.
-        if ((out.response?.statusCode ?? 0) >= 500) ambiguous = true;
+        if ((out.response?.statusCode ?? 0) >= 500) ambiguous += 1;
         return out;
       } catch (err) {
-        if (isAmbiguousFailure(err)) ambiguous = true;
+        if (isAmbiguousFailure(err)) ambiguous += 1;
         throw err;
       }
     },

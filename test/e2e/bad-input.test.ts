@@ -21,7 +21,7 @@ import { startTestServer, type TestServer } from "../helpers/local-server.js";
 
 /** Which branch a row's command comes from; rows of areas not merged yet are test.todo. */
 type Area = "foundation" | "messages" | "dlq";
-const LANDED: ReadonlySet<Area> = new Set<Area>(["foundation"]);
+const LANDED: ReadonlySet<Area> = new Set<Area>(["foundation", "messages"]);
 
 /** Personal data in a body: must never appear in an error without --debug. */
 const PII = "alice.smith@example.com 4111-1111-1111-1111";
@@ -103,6 +103,14 @@ const ROWS: Row[] = [
   { what: "send: group id on a standard queue", area: "messages", args: () => ["send", STD, body(1), "--group-id", "g1"], code: 2, message: /--group-id|group id|FIFO/i },
   { what: "send: --delay 16m", area: "messages", args: () => ["send", STD, body(1), "--delay", "16m"], code: 2, message: /--delay: 16m is out of range/ },
   { what: "send: --file that does not exist", area: "messages", args: (c) => ["send", STD, "--file", c.missing], code: 2, message: /does not exist|no such file|cannot read|not found/i },
+  {
+    what: "send: --file that is not UTF-8",
+    area: "messages",
+    files: { "latin1.txt": Buffer.concat([Buffer.from("caf"), Buffer.from([0xe9]), Buffer.from(` ${PII}`)]) },
+    args: (c) => ["send", STD, "--file", c.file("latin1.txt")],
+    code: 2,
+    message: /not valid UTF-8/,
+  },
   { what: "send: empty --file", area: "messages", files: { "empty.txt": "" }, args: (c) => ["send", STD, "--file", c.file("empty.txt")], code: 2, message: /empty/i },
   { what: "send: no body and stdin closed", area: "messages", stdin: "", args: () => ["send", STD], code: 2, message: /body|empty|stdin/i },
 

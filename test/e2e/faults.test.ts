@@ -15,7 +15,7 @@ import { counts, drain, seed, tally, waitUntilNoneInFlight } from "../helpers/qu
  */
 
 type Area = "messages" | "dlq";
-const LANDED: ReadonlySet<Area> = new Set<Area>([]);
+const LANDED: ReadonlySet<Area> = new Set<Area>(["messages"]);
 const when = (area: Area) => (LANDED.has(area) ? test : test.todo);
 
 let server: TestServer;
@@ -124,7 +124,9 @@ describe("send-batch through faults", () => {
     const q = await createQueue("faults-send-after");
     proxy = await startFaultProxy(server.endpoint, {
       seed: 3_000,
-      actions: { SendMessageBatch: { drop: 0.03, unavailable: 0.03, internal: 0.02, entryFail: 0.02, timing: "after" } },
+      // (No per-entry "after" faults here: an entry reported Failed that was enqueued all
+      // the same would break the SQS contract, and no client could know to count it.)
+      actions: { SendMessageBatch: { drop: 0.03, unavailable: 0.03, internal: 0.02, timing: "after" } },
     });
     const failedFile = join(dir, "after-failed.ndjson");
 
