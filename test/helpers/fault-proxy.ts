@@ -51,8 +51,10 @@ export interface FaultRates {
    * an entry has not acted on it.
    */
   entryReject?: number;
-  /** When request faults and `entryFail` strike, relative to forwarding (default "before"). */
+  /** When request faults strike, relative to forwarding (default "before"). */
   timing?: Timing;
+  /** When `entryFail` strikes (default: `timing`). "after" reports an enqueued entry as failed. */
+  entryTiming?: Timing;
 }
 
 export interface FaultConfig {
@@ -231,7 +233,7 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
       // Two draws per entry, always, so the sequence does not depend on outcomes.
       const reject = rand() < (r.entryReject ?? 0);
       const fail = rand() < (r.entryFail ?? 0);
-      const failBefore = fail && !pickAfter(r.timing);
+      const failBefore = fail && !pickAfter(r.entryTiming ?? r.timing);
       if (reject) {
         removed.push({ Id: e.Id, SenderFault: true, Code: "InvalidParameterValue", Message: "Entry rejected (injected by the fault proxy)" });
         count(action, "entryReject");
