@@ -62,6 +62,9 @@ function expectNoSecrets(r: CliResult, creds: Record<string, string>): void {
   expect(all).not.toMatch(/AWS4-HMAC-SHA256 [^\n]*Signature/i);
 }
 
+/** The message commands come from another branch; this is a todo until they are merged. */
+const MESSAGES_LANDED = false;
+
 let server: TestServer;
 let proxy: FaultProxy;
 const seenHeaders: Array<{ action: string; token: boolean; auth: string }> = [];
@@ -108,6 +111,19 @@ describe("--debug never prints credentials", () => {
       expect(runs.at(-1)!.stderr).toMatch(/at .*\(file:\/\/|cause: /);
     });
   }
+
+  (MESSAGES_LANDED ? test : test.todo)("message commands with --debug through the proxy leak nothing either", async () => {
+    const creds = CREDENTIAL_SETS[0]!;
+    const env = { AWS_REGION: "us-east-1", AWS_ENDPOINT_URL_SQS: proxy.endpoint, HOME: tmpdir(), ...creds };
+    await runCli(["queues", "create", "sec-msg"], { env });
+    const runs = [
+      await runCli(["--debug", "send", "sec-msg", "hello", "--attr", "k=v"], { env }),
+      await runCli(["--debug", "send-batch", "sec-msg", "-"], { env, input: '{"body":"a"}\n{"body":"b"}\n' }),
+      await runCli(["--debug", "receive", "sec-msg", "--max", "3", "--peek", "--wait", "1s"], { env }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    for (const r of runs) expectNoSecrets(r, creds);
+  });
 
   test("the retry policy is chosen on purpose and shown with --debug", async () => {
     const r = await runCli(["--debug", "queues", "list"], { env: { ...server.env } });
