@@ -53,30 +53,53 @@ export interface BatchOutcome {
   failed: Array<{ receiptHandle: string; code: string; message: string }>;
 }
 
-/** Runs a 10-entry batch call over many handles, reading every `Failed` list. */
+/** Entry and call failures that say the request itself cannot succeed: not retried. */
+const PERMANENT = /^(ReceiptHandleIsInvalid|InvalidParameterValue|MessageNotInflight|QueueDoesNotExist|NonExistentQueue|AccessDenied|AccessDeniedException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|ExpiredToken|ExpiredTokenException|CredentialsProviderError)$/;
+
+/** Pauses before the extra tries of entries that failed for a passing reason. */
+const ENTRY_RETRY_DELAYS_MS = [50, 200, 500];
+
+/**
+ * Runs a 10-entry batch call over many handles, reading every `Failed` list. Entries
+ * that failed for a passing reason (a server-side entry failure, or the whole call
+ * failing after the SDK's own retries) are tried again a few times: a release that
+ * fails once would otherwise leave a message hidden after sqsctl exits.
+ */
 async function inBatches(
   handles: string[],
-  call: (entries: Array<{ Id: string; ReceiptHandle: string }>) => Promise<{ Successful?: Array<{ Id?: string }>; Failed?: Array<{ Id?: string; Code?: string; Message?: string }> }>,
+  call: (entries: Array<{ Id: string; ReceiptHandle: string }>) => Promise<{ Successful?: Array<{ Id?: string }>; Failed?: Array<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }> }>,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { ok: [], failed: [] };
   for (let i = 0; i < handles.length; i += 10) {
-    const chunk = handles.slice(i, i + 10);
-    const entries = chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
-    try {
-      const res = await call(entries);
-      const failedIds = new Set<string>();
-      for (const f of res.Failed ?? []) {
-        failedIds.add(f.Id ?? "");
-        outcome.failed.push({ receiptHandle: chunk[Number(f.Id)] ?? "", code: f.Code ?? "Unknown", message: f.Message ?? "" });
+    let chunk = handles.slice(i, i + 10);
+    for (let attempt = 0; chunk.length > 0; attempt++) {
+      const last = attempt >= ENTRY_RETRY_DELAYS_MS.length;
+      const retry: string[] = [];
+      const fail = (receiptHandle: string, code: string, message: string, retryable: boolean) => {
+        if (retryable && !last && !PERMANENT.test(code)) retry.push(receiptHandle);
+        else outcome.failed.push({ receiptHandle, code, message });
+      };
+      const entries = chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+      try {
+        const res = await call(entries);
+        const failedIds = new Set<string>();
+        for (const f of res.Failed ?? []) {
+          failedIds.add(f.Id ?? "");
+          const code = (f.Code ?? "Unknown").split(/[.#]/).at(-1) ?? "Unknown";
+          fail(chunk[Number(f.Id)] ?? "", code, f.Message ?? "", f.SenderFault !== true);
+        }
+        const okIds = new Set((res.Successful ?? []).map((s) => s.Id ?? ""));
+        entries.forEach((e, j) => {
+          if (okIds.has(e.Id)) outcome.ok.push(chunk[j]!);
+          else if (!failedIds.has(e.Id)) fail(chunk[j]!, "NoResult", "the server reported neither success nor failure", true);
+        });
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        const code = (e.name ?? "Error").split(/[.#]/).at(-1) ?? "Error";
+        for (const h of chunk) fail(h, code, e.message ?? String(err), true);
       }
-      const okIds = new Set((res.Successful ?? []).map((s) => s.Id ?? ""));
-      entries.forEach((e, j) => {
-        if (okIds.has(e.Id)) outcome.ok.push(chunk[j]!);
-        else if (!failedIds.has(e.Id)) outcome.failed.push({ receiptHandle: chunk[j]!, code: "NoResult", message: "the server reported neither success nor failure" });
-      });
-    } catch (err) {
-      const e = err as { name?: string; message?: string };
-      for (const h of chunk) outcome.failed.push({ receiptHandle: h, code: e.name ?? "Error", message: e.message ?? String(err) });
+      chunk = retry;
+      if (chunk.length) await new Promise((r) => setTimeout(r, ENTRY_RETRY_DELAYS_MS[attempt]));
     }
   }
   return outcome;

@@ -132,6 +132,48 @@ describe("tail and receive", () => {
   });
 });
 
+describe("releases that fail on the first try", () => {
+  const flakyReleases = () =>
+    proxy.configure({
+      seed: 9,
+      actions: {
+        ReceiveMessage: { delay: 1, delayMs: 250, delayWhen: "after" },
+        ChangeMessageVisibilityBatch: { entryFail: 0.3, internal: 0.1, drop: 0.05 },
+      },
+    });
+  const restore = () => proxy.configure({ seed: 5, actions: { ReceiveMessage: { delay: 1, delayMs: 250, delayWhen: "after" } } });
+
+  when("messages")("tail, SIGINT, with 30% of release entries failing: still nothing in flight after exit", async () => {
+    const q = await queueWith(80);
+    flakyReleases();
+    try {
+      const run = startCli(["tail", q.name], { env: env() });
+      await until(() => stdoutLines(run) >= 45);
+      run.signal("SIGINT");
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(await counts(server.client, q.url)).toMatchObject({ inFlight: 0, visible: 80 });
+    } finally {
+      restore();
+    }
+  });
+
+  when("dlq")("dlq inspect --all, SIGTERM, with 30% of release entries failing: counts as they were", async () => {
+    const dlq = await queueWith(300);
+    flakyReleases();
+    try {
+      const run = startCli(["dlq", "inspect", dlq.name, "--all"], { env: env() });
+      await until(async () => (await counts(server.client, dlq.url)).inFlight >= 120);
+      run.signal("SIGTERM");
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(130);
+      expect(await counts(server.client, dlq.url)).toMatchObject({ inFlight: 0, visible: 300 });
+    } finally {
+      restore();
+    }
+  });
+});
+
 describe("dlq inspect and redrive", () => {
   for (const [sig, at] of [["SIGINT", 40], ["SIGTERM", 170]] as const) {
     when("dlq")(`dlq inspect --all, ${sig} mid-scan: exit 130, counts as they were`, async () => {
