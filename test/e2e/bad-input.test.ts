@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startTestServer, type TestServer } from "../helpers/local-server.js";
+import { drain } from "../helpers/queue-state.js";
 
 /**
  * Bad input, as a table: input → exit code → message. Every row also checks that the
@@ -122,6 +123,15 @@ const ROWS: Row[] = [
     args: (c) => ["send-batch", STD, c.file("bad.ndjson")],
     code: 2,
     message: /bad\.ndjson:3\b.*JSON/i,
+    maxLines: 3,
+  },
+  {
+    what: "send-batch: a plain-text line (not JSON) is not quoted back",
+    area: "messages",
+    files: { "text.ndjson": lines(1) + `${PII} wrote this\n` },
+    args: (c) => ["send-batch", STD, c.file("text.ndjson")],
+    code: 2,
+    message: /text\.ndjson:2\b.*JSON.*--raw/i,
     maxLines: 3,
   },
   {
@@ -364,20 +374,30 @@ describe("bad input: exit code, message, nothing sent or deleted", () => {
       expect(await counts()).toEqual(before);
       const listed = await server.client.send(new ListQueuesCommand({}));
       const names = (listed.QueueUrls ?? []).map((u) => u.split("/").at(-1)!);
-      expect(names.filter((n) => !QUEUES.includes(n) && n !== "bi-large")).toEqual([]);
+      expect(names.filter((n) => !QUEUES.includes(n) && n !== "bi-large" && n !== "bi-bom")).toEqual([]);
     });
   }
 });
 
-describe("input that is large but valid", () => {
+describe("input that is large or unusual but valid", () => {
   const run = LANDED.has("messages") ? test : test.todo;
+  run("send-batch of a file with a byte-order mark and CRLF line ends sends the bodies without them", async () => {
+    const file = join(dir, "bom.ndjson");
+    writeFileSync(file, `\uFEFF${JSON.stringify({ body: "first" })}\r\n${JSON.stringify({ body: "second" })}\r\n`);
+    const { QueueUrl } = await server.client.send(new CreateQueueCommand({ QueueName: "bi-bom" }));
+    const r = await runCli(["send-batch", "bi-bom", file, "-o", "json"], { env: { ...server.env, HOME: dir } });
+    expect(r.code, r.stderr).toBe(0);
+    const got = await drain(server.client, QueueUrl!);
+    expect(got.map((m) => m.Body).sort()).toEqual(["first", "second"]);
+  });
+
   run("send-batch of lines whose total exceeds 1 MiB packs them into batches under 1 MiB and sends them all", async () => {
     // GIVEN 12 lines of 100 KB: one 10-entry batch would be 1.2 MB
     const file = join(dir, "large.ndjson");
     writeFileSync(file, Array.from({ length: 12 }, (_, i) => line({ body: `${i} ${"p".repeat(100_000)}` })).join(""));
     const { QueueUrl } = await server.client.send(new CreateQueueCommand({ QueueName: "bi-large" }));
     // WHEN it is sent
-    const r = await runCli(["send-batch", "bi-large", file, "-o", "json"], { env: server.env });
+    const r = await runCli(["send-batch", "bi-large", file, "-o", "json"], { env: { ...server.env, HOME: dir } });
     // THEN all 12 are in the queue
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 12, failed: 0, lines: 12 });
