@@ -74,7 +74,7 @@ beforeAll(async () => {
   // Some throttling and 5xx so the retry and error paths are logged too.
   proxy = await startFaultProxy(server.endpoint, {
     seed: 17,
-    rates: { throttle: 0.15, unavailable: 0.1, internal: 0.05 },
+    rates: { throttle: 0.08, unavailable: 0.08, internal: 0.04 },
     onRequest: (action, headers) =>
       seenHeaders.push({ action, token: typeof headers["x-amz-security-token"] === "string", auth: String(headers.authorization ?? "") }),
   });
