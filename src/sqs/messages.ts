@@ -57,7 +57,7 @@ export interface BatchOutcome {
 const PERMANENT = /^(ReceiptHandleIsInvalid|InvalidParameterValue|MessageNotInflight|QueueDoesNotExist|NonExistentQueue|AccessDenied|AccessDeniedException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|ExpiredToken|ExpiredTokenException|CredentialsProviderError)$/;
 
 /** Pauses before the extra tries of entries that failed for a passing reason. */
-const ENTRY_RETRY_DELAYS_MS = [50, 200, 500];
+const ENTRY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];
 
 /**
  * Runs a 10-entry batch call over many handles, reading every `Failed` list. Entries

@@ -138,12 +138,12 @@ describe("releases that fail on the first try", () => {
       seed: 9,
       actions: {
         ReceiveMessage: { delay: 1, delayMs: 250, delayWhen: "after" },
-        ChangeMessageVisibilityBatch: { entryFail: 0.3, internal: 0.1, drop: 0.05 },
+        ChangeMessageVisibilityBatch: { entryFail: 0.25, internal: 0.1, drop: 0.05 },
       },
     });
   const restore = () => proxy.configure({ seed: 5, actions: { ReceiveMessage: { delay: 1, delayMs: 250, delayWhen: "after" } } });
 
-  when("messages")("tail, SIGINT, with 30% of release entries failing: still nothing in flight after exit", async () => {
+  when("messages")("tail, SIGINT, with 25% of release entries failing: still nothing in flight after exit", async () => {
     const q = await queueWith(80);
     flakyReleases();
     try {
@@ -158,7 +158,7 @@ describe("releases that fail on the first try", () => {
     }
   });
 
-  when("dlq")("dlq inspect --all, SIGTERM, with 30% of release entries failing: counts as they were", async () => {
+  when("dlq")("dlq inspect --all, SIGTERM, with 25% of release entries failing: counts as they were", async () => {
     const dlq = await queueWith(300);
     flakyReleases();
     try {

@@ -50,6 +50,6 @@ describe("batch deletes and releases retry what failed for a passing reason", ()
       ["h0", "ServiceUnavailable"],
       ["h1", "ServiceUnavailable"],
     ]);
-    expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)).toHaveLength(4);
+    expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)).toHaveLength(7);
   });
 });
