@@ -167,7 +167,8 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
     else if (roll(r.throttle)) d.kind = "throttle";
     else if (roll(r.unavailable)) d.kind = "unavailable";
     else if (roll(r.internal)) d.kind = "internal";
-    if (d.kind) d.after = pickAfter(r.timing);
+    // A throttled request was refused, never carried out: throttling is always "before".
+    if (d.kind) d.after = d.kind === "throttle" ? false : pickAfter(r.timing);
     if (roll(r.delay)) d.delayMs = r.delayMs ?? 200;
     return d;
   }
