@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { fromSqsMessage, type Envelope } from "../core/envelope.js";
 import type { SqsContext } from "./client.js";
+import { mapSdkError } from "./errors.js";
 
 /** A received message: its envelope and the receipt handle this receive gave us. */
 export interface Held {
@@ -31,8 +32,8 @@ export interface ReceiveOptions {
  * servers read only one of them.
  */
 export async function receiveOnce(ctx: SqsContext, url: string, opts: ReceiveOptions, label?: string): Promise<Held[]> {
-  const out = await ctx.send<{ Messages?: Message[] }>(
-    new ReceiveMessageCommand({
+  if (opts.signal?.aborted) return [];
+  const command = new ReceiveMessageCommand({
       QueueUrl: url,
       MaxNumberOfMessages: Math.max(1, Math.min(10, opts.max)),
       WaitTimeSeconds: opts.waitSeconds,
@@ -40,9 +41,20 @@ export async function receiveOnce(ctx: SqsContext, url: string, opts: ReceiveOpt
       MessageSystemAttributeNames: ["All"],
       AttributeNames: ["All"],
       MessageAttributeNames: ["All"],
-    }),
-    label,
-  );
+    });
+  let out: { Messages?: Message[] };
+  if (opts.signal) {
+    // With a signal, a long poll is cut short by Ctrl-C: it returns no messages (any
+    // the server had already handed out come back after their visibility timeout).
+    try {
+      out = await ctx.client.send(command, { abortSignal: opts.signal });
+    } catch (err) {
+      if (opts.signal.aborted) return [];
+      throw mapSdkError(err, { region: ctx.region, endpoint: ctx.endpoint, queue: label });
+    }
+  } else {
+    out = await ctx.send<{ Messages?: Message[] }>(command, label);
+  }
   return (out.Messages ?? []).map((m) => ({ envelope: fromSqsMessage(m), receiptHandle: m.ReceiptHandle ?? "", raw: m }));
 }
 
