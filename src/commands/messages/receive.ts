@@ -90,7 +90,8 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
   } else if (opts.delete) {
     ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received and deleted.`);
   } else if (opts.peek) {
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received and released (visible again now).`);
+    const released = printed.length - exhausted;
+    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; ${released} released (visible again now).`);
   } else {
     const vt = visibility ?? info.visibilityTimeout;
     ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; in flight (hidden from consumers) for ${vt}s. Use --peek to release at once, --delete to consume.`);
