@@ -138,7 +138,9 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
     } else if (opts.resume) {
       ui.info(`nothing to resume (no journal at ${path}): sending everything.`);
     }
-    journal = new Journal(path, header, !(matches && opts.resume));
+    // SQSCTL_JOURNAL_FSYNC_MS (undocumented) exists for bench/send-batch.mjs to compare fsync policies.
+    const fsyncMs = Number(ctx.io.env.SQSCTL_JOURNAL_FSYNC_MS ?? 250);
+    journal = new Journal(path, header, !(matches && opts.resume), Number.isFinite(fsyncMs) ? fsyncMs : 250);
     ui.info(`journal: ${path} (re-run with --resume after an interruption)`);
   }
 
