@@ -1,5 +1,6 @@
 // send-batch throughput and memory on the embedded server (fauxqs, in its own process).
 //   npm run build && npx node bench/send-batch.mjs [--lines 50000] [--rss-lines 1000000] [--skip-aws] [--skip-rss]
+//     [--skip-journal] [--concurrency 1,2,4,8,16,32] [--reps 3]
 // Compares `sqsctl send-batch` with a raw SDK loader (bench/raw-loader.mjs) at the same
 // concurrency, with the AWS CLI doing the same job (send-message-batch in a loop), the
 // journal's fsync policies, and peak RSS (via /usr/bin/time -v) for large files.
@@ -48,15 +49,20 @@ async function count(url) {
   const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }));
   return Number(Attributes.ApproximateNumberOfMessages);
 }
+/** Runs a command under /usr/bin/time: wall seconds, CPU seconds (user+sys) and peak RSS. */
 function run(cmd, args, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "BENCHTIME %U %S %M", cmd, ...args], { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => (code === 0 ? resolve({ stdout, stderr, wall: (performance.now() - started) / 1000 }) : reject(new Error(`${cmd} ${args.join(" ")} -> ${code}\n${stderr}`))));
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(" ")} -> ${code}\n${stderr}`));
+      const m = /BENCHTIME ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+      resolve({ stdout, stderr, wall: (performance.now() - started) / 1000, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024 });
+    });
   });
 }
 
@@ -66,35 +72,43 @@ const results = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`# send-batch bench: ${LINES} messages of ~200 B, fauxqs on ${endpoint}, node ${process.version}`);
-for (const c of [1, 2, 4, 8, 16, 32]) {
+const CONCURRENCIES = arg("--concurrency", "1,2,4,8,16,32").split(",").map(Number);
+const REPS = Number(arg("--reps", "3"));
+for (const c of CONCURRENCIES) {
   const raw = [];
   const cli = [];
   const cliSend = [];
-  for (let rep = 0; rep < 3; rep++) {
+  const rawCpu = [];
+  const cliCpu = [];
+  for (let rep = 0; rep < REPS; rep++) {
     let url = await freshQueue();
     const r = await run(node, [join(root, "bench/raw-loader.mjs"), endpoint, url, file, String(c)]);
     if ((await count(url)) !== LINES) throw new Error("raw loader lost messages");
     raw.push(r.wall);
+    rawCpu.push(r.cpu);
     await client.send(new DeleteQueueCommand({ QueueUrl: url }));
     url = await freshQueue();
     const s = await run(node, [BIN, "send-batch", url, file, "--concurrency", String(c), "-o", "json"]);
     if ((await count(url)) !== LINES) throw new Error("sqsctl lost messages");
     cli.push(s.wall);
+    cliCpu.push(s.cpu);
     cliSend.push(JSON.parse(s.stdout).seconds);
     await client.send(new DeleteQueueCommand({ QueueUrl: url }));
   }
   const row = { concurrency: c, rawMsgS: Math.round(LINES / median(raw)), sqsctlMsgS: Math.round(LINES / median(cli)), sqsctlSendPhaseMsgS: Math.round(LINES / median(cliSend)) };
   row.ratio = (row.sqsctlMsgS / row.rawMsgS).toFixed(2);
+  row.rawCpuUsPerMsg = Math.round((median(rawCpu) / LINES) * 1e6);
+  row.sqsctlCpuUsPerMsg = Math.round((median(cliCpu) / LINES) * 1e6);
   results.push(row);
   console.log(JSON.stringify(row));
 }
-console.log("\n| concurrency | raw SDK loader msg/s | sqsctl send-batch msg/s (wall, incl. validation pass) | sqsctl/raw | sqsctl send phase msg/s |");
-console.log("|---:|---:|---:|---:|---:|");
-for (const r of results) console.log(`| ${r.concurrency} | ${r.rawMsgS} | ${r.sqsctlMsgS} | ${r.ratio} | ${r.sqsctlSendPhaseMsgS} |`);
+console.log("\n| concurrency | raw SDK loader msg/s | sqsctl send-batch msg/s (wall, incl. startup + validation pass) | sqsctl/raw | sqsctl send phase msg/s | client CPU µs/msg raw | client CPU µs/msg sqsctl |");
+console.log("|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of results) console.log(`| ${r.concurrency} | ${r.rawMsgS} | ${r.sqsctlMsgS} | ${r.ratio} | ${r.sqsctlSendPhaseMsgS} | ${r.rawCpuUsPerMsg} | ${r.sqsctlCpuUsPerMsg} |`);
 
 // Journal fsync policy at the default concurrency.
-console.log("\n| journal | msg/s (wall) |\n|---|---:|");
-for (const [label, args, e] of [
+if (!process.argv.includes("--skip-journal")) console.log("\n| journal | msg/s (wall) |\n|---|---:|");
+for (const [label, args, e] of process.argv.includes("--skip-journal") ? [] : [
   ["--no-journal", ["--no-journal"], {}],
   ["journal, fsync at most every 250 ms (default)", [], {}],
   ["journal, fsync after every record", [], { SQSCTL_JOURNAL_FSYNC_MS: "0" }],
@@ -139,8 +153,8 @@ if (!process.argv.includes("--skip-rss")) {
     const f = join(dir, `rss-${n}.ndjson`);
     await writeLines(f, n, 60);
     const url = await freshQueue();
-    const r = await run("/usr/bin/time", ["-v", node, BIN, "send-batch", url, f, "-o", "json"]);
-    const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)[1]) / 1024;
+    const r = await run(node, [BIN, "send-batch", url, f, "-o", "json"]);
+    const rss = r.rssMb;
     const sent = JSON.parse(r.stdout);
     const mb = (await import("node:fs")).statSync(f).size / 1e6;
     console.log(`| ${n} | ${mb.toFixed(1)} | ${rss.toFixed(0)} | ${sent.seconds} | ${Math.round(sent.sent / sent.seconds)} |`);

@@ -166,10 +166,12 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--delete", "delete each message once its line is on disk (written and fsynced)")
     .option("--append", "append to the file instead of replacing it")
     .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "5s")
+    .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 4)")
     .addHelpText(
       "after",
-      `\nWithout --delete every message is held (in flight) until the export finishes and is\n` +
-        `then released, so each is written once and the queue is as it was. SQS limits a\n` +
+      `\nWithout --delete every message is held (in flight, 5 minutes at a time) until the export\n` +
+        `finishes and is then released (if export is killed, they return within 5 minutes), so\n` +
+        `each is written once and the queue is left as it was. SQS limits a\n` +
         `standard queue to about 120,000 messages in flight: export larger queues with --delete.\n` +
         `With --delete a message is deleted only after its line is flushed to disk, so a crash\n` +
         `leaves every message in the queue or in the file (possibly both: reported as duplicates).\n` +

@@ -6,7 +6,6 @@ import {
 } from "@aws-sdk/client-sqs";
 import { fromSqsMessage, type Envelope } from "../core/envelope.js";
 import type { SqsContext } from "./client.js";
-import { mapSdkError } from "./errors.js";
 
 /** A received message: its envelope and the receipt handle this receive gave us. */
 export interface Held {
@@ -32,8 +31,8 @@ export interface ReceiveOptions {
  * servers read only one of them.
  */
 export async function receiveOnce(ctx: SqsContext, url: string, opts: ReceiveOptions, label?: string): Promise<Held[]> {
-  if (opts.signal?.aborted) return [];
-  const command = new ReceiveMessageCommand({
+  const out = await ctx.send<{ Messages?: Message[] }>(
+    new ReceiveMessageCommand({
       QueueUrl: url,
       MaxNumberOfMessages: Math.max(1, Math.min(10, opts.max)),
       WaitTimeSeconds: opts.waitSeconds,
@@ -41,20 +40,9 @@ export async function receiveOnce(ctx: SqsContext, url: string, opts: ReceiveOpt
       MessageSystemAttributeNames: ["All"],
       AttributeNames: ["All"],
       MessageAttributeNames: ["All"],
-    });
-  let out: { Messages?: Message[] };
-  if (opts.signal) {
-    // With a signal, a long poll is cut short by Ctrl-C: it returns no messages (any
-    // the server had already handed out come back after their visibility timeout).
-    try {
-      out = await ctx.client.send(command, { abortSignal: opts.signal });
-    } catch (err) {
-      if (opts.signal.aborted) return [];
-      throw mapSdkError(err, { region: ctx.region, endpoint: ctx.endpoint, queue: label });
-    }
-  } else {
-    out = await ctx.send<{ Messages?: Message[] }>(command, label);
-  }
+    }),
+    label,
+  );
   return (out.Messages ?? []).map((m) => ({ envelope: fromSqsMessage(m), receiptHandle: m.ReceiptHandle ?? "", raw: m }));
 }
 

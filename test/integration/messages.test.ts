@@ -271,6 +271,27 @@ describe("tail", () => {
     expect(await counts(url)).toEqual({ visible: 20, inFlight: 0 });
   });
 
+  test("Ctrl-C: finishes the request in hand, releases what it holds, exits 0", async () => {
+    const url = await createQueue("tail-sigint");
+    await seed(url, 3);
+    // GIVEN a tail that has shown the three messages (and holds them once they come back)
+    const child = spawn(process.execPath, [BIN, "tail", "tail-sigint", "--wait", "2s"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    for (let i = 0; i < 100 && stdout.trim().split("\n").filter(Boolean).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    // WHEN interrupted
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    // THEN exit 0, each message shown once, and all visible again
+    expect(code, stderr).toBe(0);
+    expect(ndjson(stdout)).toHaveLength(3);
+    expect(stderr).toContain("stopped: 3 messages shown");
+    expect(await counts(url)).toEqual({ visible: 3, inFlight: 0 });
+  });
+
   test("a bad --filter is a usage error", async () => {
     const r = await cli(["tail", "tail-filter", "--filter", "json.n >>"]);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, openSync, writeSync } from "node:fs";
 import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { isExhausted, peekWarning, readInfo } from "../../sqs/holding.js";
@@ -13,16 +13,18 @@ export interface ExportOptions {
   delete?: boolean;
   append?: boolean;
   wait: string;
+  concurrency?: string;
 }
 
 /** Without --delete, messages are received hidden for this long (no heartbeat: exports of 100k messages would need 10k calls a cycle). */
-const HOLD_SECONDS = 900;
+const HOLD_SECONDS = 300;
 /** With --delete, long enough to write, fsync and delete a batch. */
 const DELETE_VISIBILITY = 120;
 
 export default async function exportMessages(ctx: CommandContext, [ref]: string[], opts: ExportOptions): Promise<void> {
   const { ui } = ctx;
   const max = positiveInt("--max", opts.max);
+  const concurrency = Math.min(positiveInt("--concurrency", opts.concurrency) ?? 4, 32);
   const wait = durationFlag("--wait", opts.wait, { min: 1, max: Limits.wait.max });
   const toStdout = opts.file === "-";
   if (toStdout && opts.delete) {
@@ -48,18 +50,40 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   const seen = new Set<string>();
   const held: string[] = [];
   let written = 0;
+  let claimed = 0;
   let deleted = 0;
   let notDeleted = 0;
   let exhausted = 0;
-  try {
-    while (!ctx.signal.aborted && (max === undefined || written < max)) {
+  let syncing: Promise<void> | undefined;
+  let syncedUpTo = 0;
+  let writes = 0;
+  // Group commit: one fsync covers every line written before it started, so parallel
+  // workers share fsyncs instead of queueing one each.
+  const flushed = async (upTo: number): Promise<void> => {
+    while (syncedUpTo < upTo) {
+      if (!syncing) {
+        const target = writes;
+        syncing = new Promise<void>((resolve, reject) => fsync(fd!, (err) => (err ? reject(err) : resolve()))).then(() => {
+          syncedUpTo = Math.max(syncedUpTo, target);
+          syncing = undefined;
+        });
+      }
+      await syncing;
+    }
+  };
+
+  // Several receive loops in parallel; each stops at its first empty long poll.
+  const worker = async (): Promise<void> => {
+    while (!ctx.signal.aborted) {
+      const want = max === undefined ? 10 : Math.min(10, max - claimed);
+      if (want <= 0) return;
+      claimed += want;
       const batch = await receiveOnce(
         sqs,
         queue.url,
-        { max: Math.min(10, max === undefined ? 10 : max - written), waitSeconds: wait, visibilityTimeout: opts.delete ? DELETE_VISIBILITY : HOLD_SECONDS, signal: ctx.signal },
+        { max: want, waitSeconds: wait, visibilityTimeout: opts.delete ? DELETE_VISIBILITY : HOLD_SECONDS },
         ref,
       );
-      if (batch.length === 0) break;
       const fresh = batch.filter((h) => {
         const id = h.envelope.messageId ?? h.receiptHandle;
         if (seen.has(id)) {
@@ -70,16 +94,17 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
         seen.add(id);
         return true;
       });
+      claimed -= want - fresh.length;
+      if (batch.length === 0) return;
       if (!fresh.length) continue;
       const text = fresh.map((h) => `${JSON.stringify(h.envelope)}\n`).join("");
       if (fd === undefined) ctx.io.stdout.write(text);
-      else {
-        writeSync(fd, text);
-        // The lines must be on disk before the messages leave the queue.
-        if (opts.delete) fsyncSync(fd);
-      }
+      else writeSync(fd, text);
       written += fresh.length;
+      const mine = ++writes;
       if (opts.delete) {
+        // The lines must be on disk before the messages leave the queue.
+        await flushed(mine);
         const out = await deleteHandles(sqs, queue.url, fresh.map((h) => h.receiptHandle));
         deleted += out.ok.length;
         notDeleted += out.failed.length;
@@ -90,6 +115,9 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
         }
       }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     if (fd !== undefined) {
       fsyncSync(fd);

@@ -49,7 +49,7 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
     const batch = await receiveOnce(
       sqs,
       queue.url,
-      { max: Math.min(10, max - printed.length), waitSeconds: wait, ...(visibility !== undefined ? { visibilityTimeout: visibility } : {}), signal: ctx.signal },
+      { max: Math.min(10, max - printed.length), waitSeconds: wait, ...(visibility !== undefined ? { visibilityTimeout: visibility } : {}) },
       ref,
     );
     if (batch.length === 0) break;

@@ -31,6 +31,10 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
   }
   if (!ui.streamsNdjson) ui.info(`tailing ${queue.name}${opts.delete ? " (deleting what is shown)" : ""}; Ctrl-C to stop.`);
 
+  // The long poll in hand is finished, not cut: a poll abandoned on the client stays
+  // open on the server and would swallow the messages we release next.
+  const onAbort = () => ui.info(`stopping after the receive in progress (up to ${wait}s); Ctrl-C again to quit at once.`);
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
   const hold = new HoldSet(sqs, queue.url);
   const seen = new Set<string>();
   let shown = 0;
@@ -38,7 +42,7 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
   let deleteFailed = 0;
   try {
     while (!ctx.signal.aborted && (max === undefined || shown < max)) {
-      const batch = await receiveOnce(sqs, queue.url, { max: 10, waitSeconds: wait, signal: ctx.signal }, ref);
+      const batch = await receiveOnce(sqs, queue.url, { max: 10, waitSeconds: wait }, ref);
       if (batch.length === 0) {
         if (opts.untilEmpty && !ctx.signal.aborted) break;
         continue;
@@ -71,6 +75,7 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
       await hold.hold(toHold, (h) => isExhausted(h, info));
     }
   } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
     const r = await hold.releaseAll();
     const parts = [`${shown} message${shown === 1 ? "" : "s"} ${opts.delete ? "shown and deleted" : "shown"}`];
     if (skipped) parts.push(`${skipped} not matching --filter${opts.delete ? " (left in the queue)" : ""}`);
