@@ -6,22 +6,31 @@ export interface Progress {
 }
 
 /**
- * A live status line on stderr, redrawn from `render` every `everyMs`: an ora spinner
- * when stderr is a terminal and not --quiet, nothing otherwise (logs stay clean).
- * ora is imported only here, only when it will be shown.
+ * A live status line on stderr, redrawn from `render` every `everyMs`: one line
+ * rewritten in place with \r when stderr is a terminal and not --quiet, nothing
+ * otherwise (logs stay clean). A plain line rather than ora: ora's multi-line
+ * clearing loops when the terminal reports 0 columns (e.g. under `script`).
  */
 export async function startProgress(ui: Ui, render: () => string, everyMs = 200): Promise<Progress> {
   if (!ui.stderrIsTTY || ui.quiet) return { stop() {} };
-  const { default: ora } = await import("ora");
-  const spinner = ora({ text: render(), stream: ui.io.stderr as NodeJS.WritableStream & { isTTY: true }, discardStdin: false }).start();
-  const timer = setInterval(() => {
-    spinner.text = render();
-  }, everyMs);
+  const stream = ui.io.stderr;
+  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+  let frame = 0;
+  const draw = () => {
+    const cols = stream.columns && stream.columns > 10 ? stream.columns - 1 : 79;
+    const text = `${ui.color.cyan(frames[frame++ % frames.length]!)} ${render()}`;
+    stream.write(`\r${text.length > cols + 10 ? `${text.slice(0, cols + 9)}…` : text}\u001b[K`);
+  };
+  draw();
+  const timer = setInterval(draw, everyMs);
   timer.unref();
+  let stopped = false;
   return {
     stop() {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
-      spinner.stop();
+      stream.write("\r\u001b[K");
     },
   };
 }

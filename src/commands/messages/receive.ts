@@ -1,6 +1,6 @@
 import { Limits, durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
-import { OperationError, UsageError } from "../../errors.js";
+import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { printMessage } from "../../output/message-view.js";
 import { isExhausted, peekWarning, readInfo } from "../../sqs/holding.js";
 import { deleteHandles, receiveOnce, releaseHandles, type Held } from "../../sqs/messages.js";
@@ -101,5 +101,6 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
       `${exhausted} message${exhausted === 1 ? " has" : "s have"} now used all ${info.maxReceiveCount} receives: not released early; ${exhausted === 1 ? "it returns" : "they return"} after the visibility timeout and the next receive moves ${exhausted === 1 ? "it" : "them"} to the DLQ.`,
     );
   }
+  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${printed.length} message${printed.length === 1 ? "" : "s"}.`);
   if (deleteFailed) throw new OperationError(`${deleteFailed} printed message(s) could not be deleted; they return to the queue after their visibility timeout.`);
 }

@@ -111,6 +111,9 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
   const { v, opts } = p;
   const header = { queueUrl: p.queueUrl, sha256: v.sha256, lines: v.lines };
 
+  // Created (emptied) up front so a stale file from an earlier run never passes for this run's failures.
+  const failedFd: number | undefined = opts.failedFile ? openFailedFile(opts.failedFile) : undefined;
+
   // The journal: resume from it, or start it.
   let journal: Journal | undefined;
   let skip: LineSet | undefined;
@@ -145,12 +148,11 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
   }
 
   // Failed entries go to --failed-file as envelopes with their line and error.
-  let failedFd: number | undefined;
+
   const failedSample: EntryFailure[] = [];
   const writeFailed = (failures: EntryFailure[]) => {
     if (failedSample.length < 10) failedSample.push(...failures.slice(0, 10 - failedSample.length));
-    if (!opts.failedFile) return;
-    failedFd ??= openSync(opts.failedFile, "w", 0o600);
+    if (failedFd === undefined) return;
     writeSync(failedFd, failures.map((f) => `${JSON.stringify({ ...envelopeOf(f.entry), line: f.entry.line, errorCode: f.code, errorMessage: f.message })}\n`).join(""));
   };
 
@@ -161,7 +163,7 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
   const progress = await startProgress(ui, () => {
     const secs = (performance.now() - started) / 1000;
     const r = sent / Math.max(secs, 0.001);
-    return `sent ${count(sent)}/${count(toSend)} to ${p.queueName} · ${count(Math.round(r))} msg/s · ETA ${shortDuration((toSend - sent - failed) / Math.max(r, 1))}${failed ? ` · ${count(failed)} failed` : ""}`;
+    return `sent ${count(sent)}/${count(toSend)} to ${p.queueName} · ${count(Math.round(r))} msg/s · ETA ${sent ? shortDuration((toSend - sent - failed) / r) : "…"}${failed ? ` · ${count(failed)} failed` : ""}`;
   });
   let result;
   try {
@@ -227,6 +229,14 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
       `Interrupted: ${count(result.sent)} sent, ${count(summary.notSent ?? 0)} not sent.`,
       journal ? `Run the same command with --resume to send only the rest.` : undefined,
     );
+  }
+}
+
+function openFailedFile(path: string): number {
+  try {
+    return openSync(path, "w", 0o600);
+  } catch (err) {
+    throw new UsageError(`--failed-file: cannot write ${path}: ${(err as Error).message}`);
   }
 }
 
