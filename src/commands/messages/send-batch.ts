@@ -87,6 +87,11 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
       else ui.out(`${count(v.entries)} message${v.entries === 1 ? "" : "s"} in ${label} are valid for ${queue.name}; nothing was sent (--dry-run).`);
       return;
     }
+    if (v.entries === 0) {
+      ui.info(`${label} has no messages to send (${v.lines} line${v.lines === 1 ? "" : "s"}, all blank).`);
+      if (ui.format !== "table") ui.json({ sent: 0, failed: 0, lines: v.lines, seconds: 0 });
+      return;
+    }
     await sendPass(ctx, { ref, label, queueUrl: queue.url, queueName: queue.name, rules, v, concurrency, rate, opts, sqs });
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
@@ -143,7 +148,11 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
     }
     // SQSCTL_JOURNAL_FSYNC_MS (undocumented) exists for bench/send-batch.mjs to compare fsync policies.
     const fsyncMs = Number(ctx.io.env.SQSCTL_JOURNAL_FSYNC_MS ?? 250);
-    journal = new Journal(path, header, !(matches && opts.resume), Number.isFinite(fsyncMs) ? fsyncMs : 250);
+    try {
+      journal = new Journal(path, header, !(matches && opts.resume), Number.isFinite(fsyncMs) ? fsyncMs : 250);
+    } catch (err) {
+      throw new UsageError(`Cannot write the journal ${path}: ${(err as Error).message}`, "Pass --journal FILE somewhere writable, or --no-journal.");
+    }
     ui.info(`journal: ${path} (re-run with --resume after an interruption)`);
   }
 
