@@ -158,6 +158,27 @@ describe("send-batch", () => {
     expect(await counts(url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
+  test("entries the server rejects go to --failed-file with line and code; exit 1; --resume retries only them", async () => {
+    const url = await createQueue("bulk-partial");
+    const file = join(dir, "partial.ndjson");
+    // fauxqs (pinned) rejects characters outside the BMP per entry, though SQS accepts them:
+    // a real per-entry failure inside a successful SendMessageBatch call.
+    writeFileSync(file, ['{"body": "a"}', '{"body": "emoji \ud83d\ude00", "messageAttributes": {"k": "v"}}', '{"body": "c"}'].join("\n"));
+    const failedFile = join(dir, "failed.ndjson");
+    const r = await cli(["send-batch", "bulk-partial", file, "--failed-file", failedFile, "-o", "json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, failed: 1, lines: 3 });
+    expect(r.stderr).toContain(`${file}:2: InvalidMessageContents`);
+    const failed = ndjson(readFileSync(failedFile, "utf8"));
+    expect(failed).toEqual([expect.objectContaining({ body: "emoji 😀", line: 2, errorCode: "InvalidMessageContents", messageAttributes: { k: { DataType: "String", StringValue: "v" } } })]);
+    expect((await counts(url)).visible).toBe(2);
+    // --resume sends only the line that was not confirmed (it fails again, alone).
+    const again = await cli(["send-batch", "bulk-partial", file, "--resume", "-o", "json"]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0, failed: 1, alreadySent: 2 });
+    expect((await counts(url)).visible).toBe(2);
+  });
+
   test("FIFO: order within each group is kept", async () => {
     const url = await createQueue("bulk-order.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
     const input = Array.from({ length: 300 }, (_, i) => JSON.stringify({ body: String(i), groupId: `g${i % 3}` })).join("\n");
