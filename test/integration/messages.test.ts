@@ -223,6 +223,30 @@ describe("send-batch", () => {
   });
 });
 
+describe("send-batch interrupted", () => {
+  test("Ctrl-C finishes the batches in flight, exits 130, and --resume sends exactly the rest", async () => {
+    const url = await createQueue("bulk-sigint");
+    const file = join(dir, "sigint.ndjson");
+    writeFileSync(file, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ body: `m${i}` })).join("\n"));
+    const child = spawn(process.execPath, [BIN, "send-batch", "bulk-sigint", file, "--rate", "1500"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/Interrupted: [\d,]+ sent/);
+    expect(stderr).toContain("--resume");
+    const r = await cli(["send-batch", "bulk-sigint", file, "--resume", "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { sent: number; alreadySent: number; possibleDuplicates: number };
+    // A clean interrupt leaves no batch of unknown outcome: no duplicates at all.
+    expect(summary.possibleDuplicates).toBe(0);
+    expect(summary.alreadySent + summary.sent).toBe(3000);
+    expect(await counts(url)).toEqual({ visible: 3000, inFlight: 0 });
+  });
+});
+
 describe("receive", () => {
   test("--max 25 loops past 10 and prints 25 distinct NDJSON envelopes when piped", async () => {
     const url = await createQueue("recv-25");
