@@ -58,7 +58,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function bulkSend(
   client: Pick<SQSClient, "send">,
   queueUrl: string,
-  source: AsyncIterable<SendEntry>,
+  /** Entries, one at a time or in arrays (fewer awaits on the bulk path). */
+  source: AsyncIterable<SendEntry | SendEntry[]>,
   hooks: BulkHooks,
   opts: BulkOptions,
 ): Promise<BulkResult> {
@@ -158,14 +159,13 @@ export async function bulkSend(
   }
 
   try {
-    for await (const entry of source) {
-      if (stopped()) {
-        result.notSent += 1;
-        break;
+    reading: for await (const item of source) {
+      for (const entry of Array.isArray(item) ? item : [item]) {
+        if (stopped()) break reading;
+        const lane = opts.fifo ? laneOf(entry.groupId ?? "", lanes) : 0;
+        const full = packers[lane]!.add(entry);
+        if (full) await channels[lane]!.push(full);
       }
-      const lane = opts.fifo ? laneOf(entry.groupId ?? "", lanes) : 0;
-      const full = packers[lane]!.add(entry);
-      if (full) await channels[lane]!.push(full);
     }
     for (let i = 0; i < lanes; i++) {
       const rest = packers[i]!.flush();

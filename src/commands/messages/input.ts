@@ -17,6 +17,11 @@ export interface InputLine {
  * with `text: undefined` and never accumulated, so memory stays bounded.
  */
 export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number, onChunk?: (b: Buffer) => Promise<void> | void): AsyncGenerator<InputLine> {
+  for await (const lines of readLineChunks(stream, maxLineBytes, onChunk)) yield* lines;
+}
+
+/** As readLines, a chunk's worth of lines at a time (one await per chunk, not per line: cheaper on the bulk path). */
+export async function* readLineChunks(stream: AsyncIterable<Buffer | string>, maxLineBytes: number, onChunk?: (b: Buffer) => Promise<void> | void): AsyncGenerator<InputLine[]> {
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let tooLong = false;
@@ -24,18 +29,19 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine
   for await (const raw of stream) {
     const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
     if (onChunk) await onChunk(chunk);
+    const out: InputLine[] = [];
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl === -1) break;
       line += 1;
       if (tooLong || carryBytes + (nl - start) > maxLineBytes) {
-        yield { line, text: undefined };
+        out.push({ line, text: undefined });
       } else if (carryBytes) {
         carry.push(chunk.subarray(start, nl));
-        yield { line, text: Buffer.concat(carry).toString("utf8") };
+        out.push({ line, text: Buffer.concat(carry).toString("utf8") });
       } else {
-        yield { line, text: chunk.toString("utf8", start, nl) };
+        out.push({ line, text: chunk.toString("utf8", start, nl) });
       }
       carry = [];
       carryBytes = 0;
@@ -53,10 +59,11 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLine
       }
       carryBytes += rest;
     }
+    if (out.length) yield out;
   }
   if (carryBytes > 0) {
     line += 1;
-    yield { line, text: tooLong ? undefined : Buffer.concat(carry).toString("utf8") };
+    yield [{ line, text: tooLong ? undefined : Buffer.concat(carry).toString("utf8") }];
   }
 }
 
@@ -112,17 +119,19 @@ export async function validateInput(
     if (spool && !spool.write(b)) await once(spool, "drain");
   };
   const limit = maxLineBytes(rules.maxMessageSize);
-  for await (const { line, text } of readLines(stream, limit, onChunk)) {
-    v.lines = line;
+  for await (const lines of readLineChunks(stream, limit, onChunk)) {
     if (opts.signal?.aborted) break;
-    if (text === undefined) {
-      record(v, keep, { line, reason: `the line is longer than ${limit} bytes, far over the queue's MaximumMessageSize` });
-      continue;
+    for (const { line, text } of lines) {
+      v.lines = line;
+      if (text === undefined) {
+        record(v, keep, { line, reason: `the line is longer than ${limit} bytes, far over the queue's MaximumMessageSize` });
+        continue;
+      }
+      const r = parseInputLine(text, line, rules);
+      if (r.kind === "entry") v.entries += 1;
+      else if (r.kind === "blank") v.blank += 1;
+      else record(v, keep, { line, reason: r.reason });
     }
-    const r = parseInputLine(text, line, rules);
-    if (r.kind === "entry") v.entries += 1;
-    else if (r.kind === "blank") v.blank += 1;
-    else record(v, keep, { line, reason: r.reason });
   }
   if (spool) {
     spool.end();
@@ -141,13 +150,17 @@ function record(v: Validation, keep: number, bad: InvalidLine): void {
  * The second pass: the validated file again, as entries, skipping the lines in
  * `skip` (already confirmed sent by an earlier run).
  */
-export async function* readEntries(path: string, rules: InputRules, skip?: LineSet): AsyncGenerator<SendEntry> {
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  for await (const { line, text } of readLines(stream, maxLineBytes(rules.maxMessageSize))) {
-    if (skip?.has(line)) continue;
-    if (text === undefined) throw new Error(`line ${line} changed since it was validated`);
-    const r = parseInputLine(text, line, rules);
-    if (r.kind === "entry") yield r.entry;
-    else if (r.kind === "invalid") throw new Error(`line ${line} changed since it was validated: ${r.reason}`);
+export async function* readEntries(path: string, rules: InputRules, skip?: LineSet): AsyncGenerator<SendEntry[]> {
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  for await (const lines of readLineChunks(stream, maxLineBytes(rules.maxMessageSize))) {
+    const entries: SendEntry[] = [];
+    for (const { line, text } of lines) {
+      if (skip?.has(line)) continue;
+      if (text === undefined) throw new Error(`line ${line} changed since it was validated`);
+      const r = parseInputLine(text, line, rules);
+      if (r.kind === "entry") entries.push(r.entry);
+      else if (r.kind === "invalid") throw new Error(`line ${line} changed since it was validated: ${r.reason}`);
+    }
+    if (entries.length) yield entries;
   }
 }
