@@ -72,7 +72,15 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
         .description("send many messages from NDJSON envelopes (or raw lines): validates all first, then sends in parallel batches")
         .option("--raw", "each line is a message body (not JSON)");
     } else {
-      cmd.description("send the messages of an export file back to a queue, keeping bodies, attributes, group ids and dedup ids");
+      cmd
+        .description("send the messages of an export file back to a queue, keeping bodies, attributes, group ids and dedup ids")
+        .addHelpText(
+          "after",
+          `\nFIFO: SQS silently drops a message whose dedup id it has seen in the last 5 minutes,\n` +
+            `even after a purge; importing into the queue it was exported from within 5 minutes of\n` +
+            `the original sends reports them as sent but SQS keeps only the first copy. Wait, or\n` +
+            `give them new dedup ids: jq -c '.dedupId += "-2"' export.ndjson | sqsctl import Q -\n`,
+        );
     }
     cmd
       .option("--concurrency <n>", "batch calls in flight at once, 1-256 (default: 8)")
