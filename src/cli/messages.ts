@@ -79,7 +79,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
           `\nFIFO: SQS silently drops a message whose dedup id it has seen in the last 5 minutes,\n` +
             `even after a purge; importing into the queue it was exported from within 5 minutes of\n` +
             `the original sends reports them as sent but SQS keeps only the first copy. Wait, or\n` +
-            `give them new dedup ids: jq -c '.dedupId += "-2"' export.ndjson | sqsctl import Q -\n`,
+            `give them new dedup ids: jq -c '.dedupId = .messageId + "-2"' export.ndjson | sqsctl import Q -\n`,
         );
     }
     cmd
