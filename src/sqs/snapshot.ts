@@ -91,6 +91,7 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
         continue;
       }
       emptyStreak = 0;
+      checks = 0; // progress: only checks in a row without any count as stalled
       for (const h of batch) {
         if (!held.add(h)) {
           redelivered += 1;

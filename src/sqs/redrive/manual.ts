@@ -187,6 +187,7 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
         continue;
       }
       emptyStreak = 0;
+      checks = 0; // progress: only checks in a row without any count as stalled
       // Finish the batch in hand even when interrupted: it is sent and deleted, or left and released.
       await handle(batch);
     }
