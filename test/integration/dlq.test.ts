@@ -206,3 +206,28 @@ describe("a redrive killed with SIGKILL and resumed", () => {
     expect(summary.moved).toBeLessThan(N); // the resume did not start over
   });
 });
+
+describe("dlq inspect interrupted", () => {
+  test("SIGTERM mid-scan releases everything it held and exits 130", async () => {
+    await createQueue("big-dlq");
+    const N = 4000;
+    await sendAll(server.client, "big-dlq", Array.from({ length: N }, (_, i) => ({ MessageBody: `m${i}` })));
+    // --debug logs each request, so the signal is sent once the scan has really started.
+    const child = spawn(process.execPath, [BIN, "dlq", "inspect", "big-dlq", "--all", "--debug"], {
+      env: { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", ...env() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let receives = 0;
+    child.stdout.resume();
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      receives += (d.match(/← ReceiveMessageCommand 200/g) ?? []).length;
+      if (receives >= 20 && !child.killed) child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((r) => child.once("close", (c) => r(c)));
+    expect(code, stderr.slice(-2000)).toBe(130);
+    expect(stderr).toMatch(/Released \d+ messages/);
+    expect(await counts(server.client, "big-dlq")).toEqual({ visible: N, inFlight: 0 });
+  });
+});
