@@ -168,6 +168,9 @@ async function runManual(ctx: CommandContext, m: ManualInput): Promise<void> {
   const prev = journal.previous;
   ui.info(file ? `journal   ${file}` : "journal   none (--no-journal)");
   if (prev.pendingDelete) ui.info(`${plural(prev.pendingDelete, "message")} were sent by an earlier run but not deleted from ${m.dlq.name}: they are deleted now without being sent again.`);
+  if (prev.runs > 0 && !prev.ended) {
+    ui.info(`The earlier run was stopped before it finished: messages it held come back within ${prev.holdSeconds}s, and this run waits for them.`);
+  }
   if (prev.maybeSent.size) {
     ui.warn(`${plural(prev.maybeSent.size, "message")} were being sent when an earlier run stopped; any still in ${m.dlq.name} are sent again and may be duplicated in the target (counted below).`);
   }

@@ -1,7 +1,9 @@
 import type { Envelope } from "../../core/envelope.js";
 import type { SqsContext } from "../client.js";
 import { HeldMessages } from "../hold.js";
-import { receiveOnce, type Held } from "../messages.js";
+import { ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { fromSqsMessage } from "../../core/envelope.js";
+import type { Held } from "../messages.js";
 import { getQueueAttributes } from "../queues.js";
 import type { Journal } from "./journal.js";
 import { moveHeldMessages, type MoveFailure, type RedriveTarget } from "./move.js";
@@ -86,20 +88,52 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
   const waitSeconds = opts.waitSeconds ?? 1;
   const started = Date.now();
   let claimed = 0;
+  let inHand = 0; // received by a loop and not yet sent/deleted/left
   let emptyStreak = 0;
   let checks = 0;
   let ended: ManualRedriveStats["ended"] | undefined;
   let checking: Promise<void> | undefined;
   const pace = opts.rate ? pacer(opts.rate) : undefined;
+  // Once the DLQ is known to be empty and nothing is left to release, the long polls
+  // still waiting are cut short instead of running out their second. The server may
+  // keep such a poll open for the rest of its wait and hand a message that lands in
+  // the DLQ in that instant to the closed connection: it is not lost, it stays hidden
+  // for the hold. With messages to release the polls are left to finish, or they
+  // could take the released messages.
+  const tail = new AbortController();
+  const receive = async (max: number): Promise<Held[]> => {
+    try {
+      const out = await ctx.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: opts.source.url,
+          MaxNumberOfMessages: max,
+          WaitTimeSeconds: waitSeconds,
+          VisibilityTimeout: hold,
+          MessageSystemAttributeNames: ["All"],
+          AttributeNames: ["All"],
+          MessageAttributeNames: ["All"],
+        }),
+        { abortSignal: tail.signal },
+      );
+      return (out.Messages ?? []).map((m: Message) => ({ envelope: fromSqsMessage(m), receiptHandle: m.ReceiptHandle ?? "", raw: m }));
+    } catch (err) {
+      if (tail.signal.aborted) return [];
+      const { mapSdkError } = await import("../errors.js");
+      throw mapSdkError(err, { region: ctx.region, endpoint: ctx.endpoint, queue: opts.source.name });
+    }
+  };
 
   const checkEmpty = async () => {
     const a = await getQueueAttributes(ctx, opts.source.url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
     checks += 1;
     const visible = Number(a.ApproximateNumberOfMessages ?? 0);
-    const elsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - left.size);
+    const elsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - left.size - inHand);
     stats.inFlightElsewhere = elsewhere;
     const waitMore = elsewhere > 0 && (Date.now() - started) / 1000 < (opts.waitForInFlightSeconds ?? 0);
-    if (visible === 0 && !waitMore) ended ??= "empty";
+    if (visible === 0 && !waitMore) {
+      ended ??= "empty";
+      if (left.size === 0) tail.abort();
+    }
     else if (visible > 0 && checks >= 5) ended ??= "stalled"; // the server counts held messages as visible, or they are delayed
     else emptyStreak = 0;
   };
@@ -177,7 +211,7 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
         break;
       }
       const want = opts.max !== undefined ? Math.min(10, Math.max(1, opts.max - claimed)) : 10;
-      const batch = await receiveOnce(ctx, opts.source.url, { max: want, waitSeconds, visibilityTimeout: hold });
+      const batch = await receive(want);
       if (batch.length === 0) {
         emptyStreak += 1;
         if (emptyStreak >= emptyPolls) {
@@ -189,7 +223,12 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
       emptyStreak = 0;
       checks = 0; // progress: only checks in a row without any count as stalled
       // Finish the batch in hand even when interrupted: it is sent and deleted, or left and released.
-      await handle(batch);
+      inHand += batch.length;
+      try {
+        await handle(batch);
+      } finally {
+        inHand -= batch.length;
+      }
     }
   };
 
