@@ -68,8 +68,10 @@ describe("dlq inspect", () => {
   });
 
   test("piped, it prints NDJSON envelopes, one per distinct message, up to --limit", async () => {
-    const r = await cli(["dlq", "inspect", "orders-dlq", "--limit", "7", "--filter", "json.errorType == 'PaymentDeclined'"]);
+    const saved = path.join(home, "declined.ndjson");
+    const r = await cli(["dlq", "inspect", "orders-dlq", "--limit", "7", "--filter", "json.errorType == 'PaymentDeclined'", "--save", saved]);
     expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(saved, "utf8")).toBe(r.stdout);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { messageId: string; json?: unknown; body: string; messageAttributes: Record<string, unknown> });
     expect(lines).toHaveLength(7);
     expect(new Set(lines.map((l) => l.messageId)).size).toBe(7);

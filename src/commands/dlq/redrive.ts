@@ -242,7 +242,7 @@ async function runManual(ctx: CommandContext, m: ManualInput): Promise<void> {
   printSummary(ctx, summary, m);
 
   if (stats.ended === "interrupted") {
-    throw new InterruptedError("Interrupted: the batches in hand were finished and everything else was released.", file ? `Re-run the same command to continue (it resumes ${file}).` : undefined);
+    throw new InterruptedError("Interrupted: the batches in hand were finished and everything else was released.", "Re-run the same command to move the rest.");
   }
   if (stats.failed || stats.deleteFailed) {
     throw new PartialFailure(
