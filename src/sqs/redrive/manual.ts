@@ -6,7 +6,7 @@ import { fromSqsMessage } from "../../core/envelope.js";
 import type { Held } from "../messages.js";
 import { getQueueAttributes } from "../queues.js";
 import type { Journal } from "./journal.js";
-import { moveHeldMessages, type MoveFailure, type RedriveTarget } from "./move.js";
+import { sendHeld, type MoveFailure, type MoveOutcome, type RedriveTarget } from "./move.js";
 
 export interface ManualRedriveOptions {
   source: { name: string; url: string };
@@ -143,7 +143,7 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
     stats[why] += 1;
   };
 
-  const handle = async (batch: Held[]) => {
+  const handle = async (batch: Held[]): Promise<{ done: Promise<unknown> }> => {
     const byTarget = new Map<string, { target: RedriveTarget; held: Held[] }>();
     for (const h of batch) {
       const id = h.envelope.messageId ?? h.receiptHandle;
@@ -179,28 +179,42 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
       slot.held.push(h);
       byTarget.set(target.url, slot);
     }
+    // Sends now; the fsync and the deletes run while the loop receives its next batch.
+    const finishes: Array<Promise<void>> = [];
     for (const { target, held } of byTarget.values()) {
       const sendCount = held.filter((h) => !opts.journal.alreadySent(h.envelope.messageId ?? "")).length;
       if (pace && sendCount) await pace(sendCount);
-      const out = await moveHeldMessages(ctx, { sourceUrl: opts.source.url, target, held, journal: opts.journal });
-      stats.moved += out.moved.length;
-      if (opts.maybeSent?.size) stats.possibleDuplicates += out.moved.filter((m) => opts.maybeSent!.has(m.messageId)).length;
-      stats.byTarget[target.name] = (stats.byTarget[target.name] ?? 0) + out.moved.length;
-      stats.alreadySent += out.alreadySent.length;
-      stats.deleteFailed += out.deleteFailed.length;
-      for (const f of out.sendFailed) {
+      const sent = await sendHeld(ctx, { sourceUrl: opts.source.url, target, held, journal: opts.journal });
+      for (const f of sent.outcome.sendFailed) {
         leave(f.held, "failed");
         note(f);
       }
-      for (const f of out.deleteFailed) note(f);
+      finishes.push(sent.finish().then((out) => account(target, out)));
     }
-    opts.onProgress?.(stats);
+    return { done: Promise.all(finishes).then(() => opts.onProgress?.(stats)) };
+  };
+  const account = (target: RedriveTarget, out: MoveOutcome) => {
+    stats.moved += out.moved.length;
+    if (opts.maybeSent?.size) stats.possibleDuplicates += out.moved.filter((m) => opts.maybeSent!.has(m.messageId)).length;
+    stats.byTarget[target.name] = (stats.byTarget[target.name] ?? 0) + out.moved.length;
+    stats.alreadySent += out.alreadySent.length;
+    stats.deleteFailed += out.deleteFailed.length;
+    for (const f of out.deleteFailed) note(f);
   };
   const note = (f: MoveFailure) => {
     if (stats.failures.length < 100) stats.failures.push({ messageId: f.held.envelope.messageId ?? "", code: f.code, message: f.message });
   };
 
   const worker = async () => {
+    // At most one batch a loop waits for its fsync and deletes while the loop receives the next.
+    let previous: Promise<unknown> = Promise.resolve();
+    try {
+      await loop((p) => (previous = p), () => previous);
+    } finally {
+      await previous;
+    }
+  };
+  const loop = async (setPrevious: (p: Promise<unknown>) => void, getPrevious: () => Promise<unknown>) => {
     while (!ended) {
       if (opts.signal?.aborted) {
         ended = "interrupted";
@@ -224,11 +238,17 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
       checks = 0; // progress: only checks in a row without any count as stalled
       // Finish the batch in hand even when interrupted: it is sent and deleted, or left and released.
       inHand += batch.length;
+      let finishing: Promise<unknown>;
       try {
-        await handle(batch);
-      } finally {
+        finishing = (await handle(batch)).done;
+      } catch (err) {
         inHand -= batch.length;
+        throw err;
       }
+      await getPrevious();
+      const next = finishing.finally(() => (inHand -= batch.length));
+      next.catch(() => undefined); // awaited on the next turn or when the loop ends; not unhandled meanwhile
+      setPrevious(next);
     }
   };
 

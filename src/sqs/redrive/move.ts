@@ -69,6 +69,24 @@ export function redriveEntry(env: Envelope, id: string, target: RedriveTarget): 
  * Never throws for per-message failures; they are in the outcome.
  */
 export async function moveHeldMessages(ctx: SqsContext, input: MoveInput): Promise<MoveOutcome> {
+  const sent = await sendHeld(ctx, input);
+  return sent.finish();
+}
+
+/** The first half of a move: sent and journaled, with the deletes still to do. */
+export interface SentHeld {
+  /** Send failures so far (final: finish() adds only delete failures). */
+  outcome: MoveOutcome;
+  /** Waits for the journal to be on disk, deletes what was sent, and completes the outcome. */
+  finish(): Promise<MoveOutcome>;
+}
+
+/**
+ * Sends (and journals) without deleting yet, so a caller can start its next receive
+ * while finish() makes the journal durable and deletes. moveHeldMessages is both
+ * halves in a row.
+ */
+export async function sendHeld(ctx: SqsContext, input: MoveInput): Promise<SentHeld> {
   const { journal, target } = input;
   const outcome: MoveOutcome = { moved: [], sendFailed: [], deleteFailed: [], alreadySent: [] };
   const toSend: Held[] = [];
@@ -117,10 +135,20 @@ export async function moveHeldMessages(ctx: SqsContext, input: MoveInput): Promi
     toDelete.push(...sentNow);
   }
 
+  return { outcome, finish: () => deleteSent(ctx, input.sourceUrl, toDelete, outcome, journal) };
+}
+
+async function deleteSent(
+  ctx: SqsContext,
+  sourceUrl: string,
+  toDelete: Array<{ held: Held; targetMessageId: string | undefined }>,
+  outcome: MoveOutcome,
+  journal: Journal | undefined,
+): Promise<MoveOutcome> {
   if (toDelete.length === 0) return outcome;
   // The sends must be on disk before the deletes that depend on them.
   await journal?.durable();
-  const del = await deleteHandles(ctx, input.sourceUrl, toDelete.map((d) => d.held.receiptHandle));
+  const del = await deleteHandles(ctx, sourceUrl, toDelete.map((d) => d.held.receiptHandle));
   const failedHandles = new Map(del.failed.map((f) => [f.receiptHandle, f]));
   const deletedIds: string[] = [];
   for (const d of toDelete) {
