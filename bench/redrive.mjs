@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Manual redrive throughput on the embedded server (fauxqs, in its own process):
-//   1. a raw SDK receive -> send -> delete loop (the floor any tool pays), C loops in parallel
+//   1. a raw SDK receive -> send -> delete loop (bench/raw-redrive-loop.mjs, its own process
+//      like the CLI, so both pay Node start-up and a cold JIT), C loops in parallel
 //   2. sqsctl dlq redrive --strategy manual --concurrency C, with its journal (fsynced) and without
 //   3. replay-aws-dlq 1.0.1 from the npm registry, if installed (see RESULTS.md)
 // Each run moves N messages (300-byte JSON bodies, 2 message attributes) from a DLQ to its
@@ -93,27 +94,11 @@ async function verify(s, label, { attributes = true } = {}) {
 
 async function rawLoop() {
   const s = await scene();
-  let moved = 0;
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: C }, async () => {
-      for (;;) {
-        const r = await client.send(
-          new ReceiveMessageCommand({ QueueUrl: s.dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 120, MessageAttributeNames: ["All"] }),
-        );
-        const msgs = r.Messages ?? [];
-        if (!msgs.length) break; // each loop stops at its first empty long poll
-        const sent = await client.send(
-          new SendMessageBatchCommand({ QueueUrl: s.src, Entries: msgs.map((m, i) => ({ Id: String(i), MessageBody: m.Body, MessageAttributes: m.MessageAttributes })) }),
-        );
-        const ok = new Set((sent.Successful ?? []).map((x) => x.Id));
-        await client.send(new DeleteMessageBatchCommand({ QueueUrl: s.dlq, Entries: msgs.flatMap((m, i) => (ok.has(String(i)) ? [{ Id: String(i), ReceiptHandle: m.ReceiptHandle }] : [])) }));
-        moved += ok.size;
-      }
-    }),
-  );
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL("./raw-redrive-loop.mjs", import.meta.url)), endpoint, s.dlq, s.src, String(C)], { encoding: "utf8" });
   const secs = (performance.now() - t0) / 1000;
-  return { label: `raw SDK loop (${C} loops, each stops at its first empty 1s long poll)`, secs, ...(await verify(s, "raw")) };
+  if (r.status !== 0) throw new Error(`raw loop exited ${r.status}: ${r.stderr}`);
+  return { label: `raw SDK loop (bench/raw-redrive-loop.mjs: its own process, ${C} loops, each stops at its first empty 1s long poll)`, secs, ...(await verify(s, "raw")) };
 }
 
 async function sqsctl(journal) {
@@ -167,17 +152,20 @@ async function replay() {
 const rows = [];
 try {
   // The machine is shared: alternate the movers and keep the median of REPS runs each.
-  const reps = Number(process.env.BENCH_REPS ?? 3);
+  const reps = Number(process.env.BENCH_REPS ?? 5);
   const runs = { raw: [], journal: [], nojournal: [] };
   for (let i = 0; i < reps; i++) {
     runs.raw.push(await rawLoop());
     runs.journal.push(await sqsctl(true));
     runs.nojournal.push(await sqsctl(false));
   }
+  // Other work on a shared machine only ever adds time, so the fastest run of each is
+  // the truest measure of its own cost; the median is shown too.
   for (const k of ["raw", "journal", "nojournal"]) {
     const sorted = [...runs[k]].sort((a, b) => a.secs - b.secs);
+    const best = sorted[0];
     const med = sorted[Math.floor(sorted.length / 2)];
-    rows.push({ ...med, label: `${med.label} [median of ${reps}: ${runs[k].map((r) => r.secs.toFixed(1)).join(", ")}s]` });
+    rows.push({ ...best, median: med.secs, label: `${best.label} [runs: ${runs[k].map((r) => r.secs.toFixed(1)).join(", ")}s]` });
   }
   const r = process.env.BENCH_SKIP_REPLAY ? undefined : await replay();
   if (r) rows.push(r);
@@ -189,10 +177,15 @@ try {
 }
 const base = rows[0].secs;
 console.log(`N=${N} messages, concurrency ${C}, Node ${process.versions.node}, ${os.cpus().length} cores\n`);
-console.log("| mover | seconds | msg/s | vs raw loop | in target / in DLQ after | attributes kept |");
-console.log("|---|---:|---:|---:|---|---|");
+const baseMed = rows[0].median ?? rows[0].secs;
+console.log("| mover | best s | msg/s (best) | vs raw (best) | median s | vs raw (median) | in target / in DLQ after | attributes kept |");
+console.log("|---|---:|---:|---:|---:|---:|---|---|");
 for (const r of rows) {
   const rate = N / r.secs;
-  console.log(`| ${r.label} | ${r.secs.toFixed(2)} | ${Number.isFinite(rate) ? Math.round(rate) : "-"} | ${Number.isFinite(rate) ? `${Math.round((base / r.secs) * 100)}%` : "-"} | ${r.inTarget} / ${r.inDlq} | ${r.attrsKept} |`);
-  if (r.note) console.log(`|  ↳ ${r.note} | | | | | |`);
+  const med = r.median ?? r.secs;
+  const ok = Number.isFinite(rate);
+  console.log(
+    `| ${r.label} | ${r.secs.toFixed(2)} | ${ok ? Math.round(rate) : "-"} | ${ok ? `${Math.round((base / r.secs) * 100)}%` : "-"} | ${ok ? med.toFixed(2) : "-"} | ${ok ? `${Math.round((baseMed / med) * 100)}%` : "-"} | ${r.inTarget} / ${r.inDlq} | ${r.attrsKept} |`,
+  );
+  if (r.note) console.log(`|  ↳ ${r.note} | | | | | | | |`);
 }
