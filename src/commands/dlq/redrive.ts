@@ -35,6 +35,9 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate: "${opts.rate}" is not a positive number of messages a second.`);
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
   const filter = opts.filter ? compileFilter(opts.filter) : undefined;
+  if (rate !== undefined && opts.strategy === "native" && (rate > 500 || !Number.isInteger(rate))) {
+    throw new UsageError(`--rate: SQS move tasks take a whole number of messages a second from 1 to 500, not ${opts.rate}.`);
+  }
   const limited = Boolean(opts.filter) || max !== undefined;
   if (opts.strategy === "native" && limited) {
     throw new UsageError("--strategy native cannot use --filter or --max: SQS move tasks move everything.", "Use --strategy manual (or auto) to move a selection.");
@@ -67,6 +70,12 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   } else {
     strategy = "native";
     why = "no --filter or --max, and the server has message move tasks";
+  }
+  if (strategy === "native" && rate !== undefined && (rate > 500 || !Number.isInteger(rate))) {
+    throw new UsageError(`--rate: SQS move tasks take a whole number of messages a second from 1 to 500, not ${opts.rate}.`, "Use --strategy manual for other rates.");
+  }
+  if (strategy === "manual" && dlq.fifo && opts.filter) {
+    ui.info("FIFO: a message that does not match is held until the end, and so are the later messages of its group: those are not reached in this run.");
   }
   if (strategy === "native" && tasks?.some((t) => t.status === "RUNNING")) {
     throw new UsageError(`A move task is already running on ${dlq.name}.`, `Watch it with 'sqsctl dlq moves ${dlq.name}', or cancel it with 'sqsctl dlq cancel <handle>'.`);
