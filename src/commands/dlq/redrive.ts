@@ -35,9 +35,6 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate: "${opts.rate}" is not a positive number of messages a second.`);
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
   const filter = opts.filter ? compileFilter(opts.filter) : undefined;
-  if (rate !== undefined && opts.strategy === "native" && (rate > 500 || !Number.isInteger(rate))) {
-    throw new UsageError(`--rate: SQS move tasks take a whole number of messages a second from 1 to 500, not ${opts.rate}.`);
-  }
   const limited = Boolean(opts.filter) || max !== undefined;
   if (opts.strategy === "native" && limited) {
     throw new UsageError("--strategy native cannot use --filter or --max: SQS move tasks move everything.", "Use --strategy manual (or auto) to move a selection.");
