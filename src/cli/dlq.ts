@@ -60,7 +60,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in ~/.sqsctl/journal, or the unfinished one of an earlier run on this DLQ)")
     .option("--no-journal", "keep no journal file (a killed run cannot be resumed without duplicates)")
     .option("--concurrency <n>", "manual: receive/send/delete loops in parallel", "8")
-    .option("--hold <dur>", "manual: how long a received message stays hidden while it is moved", "2m")
+    .option("--hold <dur>", "manual: how long a received message stays hidden while it is moved (a killed run's messages come back after this)", "30s")
     .addHelpText(
       "after",
       examples([

@@ -214,7 +214,8 @@ async function runManual(ctx: CommandContext, m: ManualInput): Promise<void> {
       signal: ctx.signal,
       onProgress: (s) => {
         const secs = (Date.now() - startedAt) / 1000;
-        spin.update(`Moving from ${m.dlq.name}: ${s.moved} moved, ${s.skipped} skipped, ${s.failed} failed (${Math.round(s.moved / Math.max(secs, 0.001))}/s)…`);
+        const waiting = s.inFlightElsewhere > 0 ? `; waiting for ${s.inFlightElsewhere} held by the earlier run to come back` : "";
+        spin.update(`Moving from ${m.dlq.name}: ${s.moved} moved, ${s.skipped} skipped, ${s.failed} failed (${Math.round(s.moved / Math.max(secs, 0.001))}/s)${waiting}…`);
       },
     });
   } catch (err) {

@@ -20,7 +20,7 @@ export interface ManualRedriveOptions {
   rate?: number | undefined;
   /** Receive-send-delete loops in parallel. @default 8 */
   concurrency?: number;
-  /** Seconds a received message stays hidden while being moved; held ones get a heartbeat. @default 120 */
+  /** Seconds a received message stays hidden while being moved; held ones get a heartbeat. @default 30 */
   holdSeconds?: number;
   /** Long-poll seconds of each receive. @default 1 */
   waitSeconds?: number;
@@ -68,7 +68,7 @@ export interface ManualRedriveStats {
  * once, then released. On abort it finishes the batch in hand and releases the rest.
  */
 export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptions): Promise<ManualRedriveStats> {
-  const hold = opts.holdSeconds ?? 120;
+  const hold = opts.holdSeconds ?? 30;
   const left = new HeldMessages(ctx, opts.source.url, hold).start();
   const stats: ManualRedriveStats = {
     received: 0,
@@ -130,6 +130,7 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
     const elsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - left.size - inHand);
     stats.inFlightElsewhere = elsewhere;
     const waitMore = elsewhere > 0 && (Date.now() - started) / 1000 < (opts.waitForInFlightSeconds ?? 0);
+    if (waitMore) opts.onProgress?.(stats);
     if (visible === 0 && !waitMore) {
       ended ??= "empty";
       if (left.size === 0) tail.abort();
