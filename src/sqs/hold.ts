@@ -1,5 +1,14 @@
 import type { SqsContext } from "./client.js";
-import { changeVisibility, type Held } from "./messages.js";
+import { changeVisibility, type BatchOutcome, type Held } from "./messages.js";
+
+/** changeVisibility over many handles, a few 10-entry batches at a time. */
+async function changeVisibilityParallel(ctx: SqsContext, url: string, handles: string[], seconds: number, lanes = 8): Promise<BatchOutcome> {
+  const size = Math.max(10, Math.ceil(handles.length / lanes / 10) * 10);
+  const slices: string[][] = [];
+  for (let i = 0; i < handles.length; i += size) slices.push(handles.slice(i, i + size));
+  const outs = await Promise.all(slices.map((slice) => changeVisibility(ctx, url, slice, seconds)));
+  return { ok: outs.flatMap((o) => o.ok), failed: outs.flatMap((o) => o.failed) };
+}
 
 export interface ReleaseOutcome {
   released: number;
@@ -66,7 +75,7 @@ export class HeldMessages {
   beat(): Promise<void> {
     if (this.beating || this.byId.size === 0) return this.beating ?? Promise.resolve();
     const handles = this.values().map((h) => h.receiptHandle);
-    this.beating = changeVisibility(this.ctx, this.url, handles, this.visibilitySeconds)
+    this.beating = changeVisibilityParallel(this.ctx, this.url, handles, this.visibilitySeconds)
       .then(() => undefined, () => undefined)
       .finally(() => {
         this.beating = undefined;
@@ -81,11 +90,11 @@ export class HeldMessages {
     const handles = this.values().map((h) => h.receiptHandle);
     this.byId.clear();
     if (handles.length === 0) return { released: 0, failed: 0 };
-    const first = await changeVisibility(this.ctx, this.url, handles, 0);
+    const first = await changeVisibilityParallel(this.ctx, this.url, handles, 0);
     let failed = first.failed.map((f) => f.receiptHandle);
     if (failed.length) {
       // Some servers refuse a timeout of 0 (fauxqs with --data-dir); one second is as good.
-      const second = await changeVisibility(this.ctx, this.url, failed, 1);
+      const second = await changeVisibilityParallel(this.ctx, this.url, failed, 1);
       failed = second.failed.map((f) => f.receiptHandle);
     }
     return { released: handles.length - failed.length, failed: failed.length };
