@@ -155,7 +155,10 @@ function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit:
     `${ui.color.bold(s.dlq)}: ${plural(s.messages, "message")}${opts.filter ? ` matching ${opts.filter}` : ""} — ${scope}`,
   ];
   if (s.oldestSentAt) lines.push(`  sent        ${when(ui, s.oldestSentAt)} … ${when(ui, s.newestSentAt ?? undefined)}`);
-  if (s.receiveCount) lines.push(`  receives    ${s.receiveCount.min === s.receiveCount.max ? s.receiveCount.min : `${s.receiveCount.min}-${s.receiveCount.max}`}`);
+  if (s.receiveCount) {
+    const range = s.receiveCount.min === s.receiveCount.max ? `${s.receiveCount.min}` : `${s.receiveCount.min}-${s.receiveCount.max}`;
+    lines.push(`  receives    ${range} ${ui.color.dim("(SQS has no peek: each look, this one too, counts as a receive)")}`);
+  }
   const src = Object.entries(s.sources);
   if (src.length) lines.push(`  from        ${src.map(([k, v]) => `${k} (${v})`).join(", ")}`);
   for (const l of lines) {
