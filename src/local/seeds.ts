@@ -19,10 +19,12 @@ export const SEEDS: Record<string, Seed> = {
     async run(ctx) {
       const { seedDemo } = await import("./demo-scene.js");
       await seedDemo(ctx);
+      const port = new URL(ctx.endpoint).port;
+      const env = port && port !== "9324" ? `SQSCTL_LOCAL_PORT=${port} ` : "";
       ctx.ui.info("Try, in another terminal:");
-      ctx.ui.info("  sqsctl --local dlq list");
-      ctx.ui.info("  sqsctl --local dlq inspect orders-dlq --group-by json.errorType");
-      ctx.ui.info("  sqsctl --local dlq redrive orders-dlq --filter \"json.errorType == 'Timeout'\"");
+      ctx.ui.info(`  ${env}sqsctl --local dlq list`);
+      ctx.ui.info(`  ${env}sqsctl --local dlq inspect orders-dlq --group-by json.errorType`);
+      ctx.ui.info(`  ${env}sqsctl --local dlq redrive orders-dlq --filter "json.errorType == 'Timeout'"`);
     },
   },
 };
