@@ -114,67 +114,67 @@ export async function viewMessages(screen: Screen, envs: Envelope[]): Promise<vo
   await guard(viewerPrompt({ envs, screen }, { input: screen.input, output: screen.output, signal: screen.signal, clearPromptOnDone: true }));
 }
 
+/**
+ * Runs a stock inquirer prompt with Esc meaning "no / back" (`escAnswer`) rather than
+ * nothing at all; Ctrl-C still leaves.
+ */
+async function withEsc<T>(screen: Screen, escAnswer: T, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const esc = new AbortController();
+  const onKey = (_: unknown, key: Key | undefined) => {
+    if (key?.name === "escape") esc.abort();
+  };
+  screen.input.on("keypress", onKey);
+  try {
+    return await guard(run(AbortSignal.any([screen.signal, esc.signal])));
+  } catch (err) {
+    if (esc.signal.aborted && !screen.signal.aborted) return escAnswer;
+    throw err;
+  } finally {
+    screen.input.off("keypress", onKey);
+  }
+}
+
+const ctx = (screen: Screen, signal: AbortSignal) => ({ input: screen.input, output: screen.output, signal });
+
 /** A menu; Esc picks `escValue` (usually "back"). */
 export async function choose<T extends string>(
   screen: Screen,
   message: string,
   choices: Array<{ name: string; value: T; description?: string }>,
-  escValue?: T,
+  escValue: T,
 ): Promise<T> {
   const { select } = await import("@inquirer/prompts");
-  const esc = new AbortController();
-  const onKey = (_: unknown, key: Key | undefined) => {
-    if (key?.name === "escape") esc.abort();
-  };
-  screen.input.on("keypress", onKey);
-  try {
-    return await guard(
-      select<T>({ message, choices, pageSize: Math.min(choices.length, 12), loop: false }, { input: screen.input, output: screen.output, signal: AbortSignal.any([screen.signal, esc.signal]), clearPromptOnDone: false }),
-    );
-  } catch (err) {
-    if (esc.signal.aborted && !screen.signal.aborted && escValue !== undefined) return escValue;
-    throw err;
-  } finally {
-    screen.input.off("keypress", onKey);
-  }
+  return withEsc(screen, escValue, (signal) => select<T>({ message, choices, pageSize: Math.min(choices.length, 12), loop: false }, ctx(screen, signal)));
+}
+
+/** A searchable list of names (queues); Esc answers undefined. */
+export async function chooseName(screen: Screen, message: string, names: string[]): Promise<string | undefined> {
+  const { search } = await import("@inquirer/prompts");
+  const pageSize = Math.max(3, Math.min(15, (screen.output.rows || 24) - 6));
+  return withEsc<string | undefined>(screen, undefined, (signal) =>
+    search<string>(
+      {
+        message,
+        pageSize,
+        source: (term) => names.filter((n) => !term || n.toLowerCase().includes(term.toLowerCase())).map((n) => ({ name: n, value: n })),
+      },
+      ctx(screen, signal),
+    ),
+  );
 }
 
 /** Yes/no, default no; Esc answers no. */
 export async function confirm(screen: Screen, message: string): Promise<boolean> {
   const { confirm: ask } = await import("@inquirer/prompts");
-  const esc = new AbortController();
-  const onKey = (_: unknown, key: Key | undefined) => {
-    if (key?.name === "escape") esc.abort();
-  };
-  screen.input.on("keypress", onKey);
-  try {
-    return await guard(ask({ message, default: false }, { input: screen.input, output: screen.output, signal: AbortSignal.any([screen.signal, esc.signal]) }));
-  } catch (err) {
-    if (esc.signal.aborted && !screen.signal.aborted) return false;
-    throw err;
-  } finally {
-    screen.input.off("keypress", onKey);
-  }
+  return withEsc(screen, false, (signal) => ask({ message, default: false }, ctx(screen, signal)));
 }
 
 /** A line of text; Esc answers undefined. */
 export async function ask(screen: Screen, message: string, defaultValue?: string): Promise<string | undefined> {
   const { input } = await import("@inquirer/prompts");
-  const esc = new AbortController();
-  const onKey = (_: unknown, key: Key | undefined) => {
-    if (key?.name === "escape") esc.abort();
-  };
-  screen.input.on("keypress", onKey);
-  try {
-    return await guard(
-      input({ message, ...(defaultValue !== undefined ? { default: defaultValue } : {}) }, { input: screen.input, output: screen.output, signal: AbortSignal.any([screen.signal, esc.signal]) }),
-    );
-  } catch (err) {
-    if (esc.signal.aborted && !screen.signal.aborted) return undefined;
-    throw err;
-  } finally {
-    screen.input.off("keypress", onKey);
-  }
+  return withEsc<string | undefined>(screen, undefined, (signal) =>
+    input({ message, ...(defaultValue !== undefined ? { default: defaultValue, prefill: "editable" as const } : {}) }, ctx(screen, signal)),
+  );
 }
 
 /** Turns inquirer's "the user pressed Ctrl-C" and "aborted" errors into `Leave`. */

@@ -1,0 +1,115 @@
+import { Chalk } from "chalk";
+import { compileFilter } from "../core/filter.js";
+import { parseRedrivePolicy } from "../core/redrive-policy.js";
+import { InterruptedError, OperationError, UsageError } from "../errors.js";
+import { DEFAULT_HOLD, Holder } from "../browse/holder.js";
+import type { Paint } from "../browse/list.js";
+import { confirm, Leave, type Screen } from "../browse/prompts.js";
+import { BrowseSession } from "../browse/session.js";
+import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
+import type { CommandContext } from "./context.js";
+
+export interface BrowseOptions {
+  filter?: string;
+  limit: string;
+  scan?: string;
+}
+
+function count(flag: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > max) throw new UsageError(`${flag}: "${text}" must be a whole number from 1 to ${max}.`);
+  return n;
+}
+
+export default async function browse(ctx: CommandContext, [ref]: string[], opts: BrowseOptions): Promise<void> {
+  const { ui, io } = ctx;
+  if (!ui.interactive) {
+    throw new UsageError(
+      "browse is interactive and needs a terminal (stdin and stderr must be a TTY).",
+      `In scripts use: sqsctl dlq inspect ${ref} (look), sqsctl receive ${ref} (take), sqsctl dlq redrive ${ref} (move back), sqsctl export ${ref} (save).`,
+    );
+  }
+  const filter = opts.filter ? compileFilter(opts.filter) : undefined;
+  const limit = count("--limit", opts.limit, 10_000);
+  const scan = opts.scan ? count("--scan", opts.scan, 100_000) : Math.max(limit, 1000);
+
+  const sqs = await ctx.sqs();
+  const queue = await resolveQueue(sqs, ref!);
+  const attrs = await getQueueAttributes(sqs, queue.url, ["All"], ref);
+  const colour = ctx.globals.color !== false && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+  const chalk = new Chalk({ level: colour ? 2 : 0 });
+  const paint: Paint = { bold: chalk.bold, dim: chalk.dim, cyan: chalk.cyan, yellow: chalk.yellow, green: chalk.green, red: chalk.red };
+  const screen: Screen = { input: io.stdin, output: io.stderr, signal: ctx.signal, paint };
+
+  const policy = parseRedrivePolicy(attrs.RedrivePolicy);
+  try {
+    if (policy) {
+      // Browsing receives every message once: on a queue with a redrive policy that spends a delivery attempt.
+      const ok = await confirm(
+        screen,
+        `${queue.name} has a redrive policy (maxReceiveCount ${policy.maxReceiveCount}). Browsing receives each message once, which counts as an attempt; one already received ${policy.maxReceiveCount} times moves to its DLQ. Continue?`,
+      );
+      if (!ok) return;
+    }
+  } catch (err) {
+    if (err instanceof Leave) throw new InterruptedError("Interrupted: nothing was received.");
+    throw err;
+  }
+
+  const holder = new Holder(sqs, queue.url, DEFAULT_HOLD);
+  holder.startHeartbeat();
+  let leave: Leave | undefined;
+  let session: BrowseSession | undefined;
+  try {
+    const spinner = ui.stderrIsTTY && !ui.quiet ? (await import("ora")).default({ text: `Reading messages from ${queue.name}…`, stream: io.stderr }).start() : undefined;
+    let snap;
+    try {
+      snap = await holder.snapshot({
+        limit,
+        scan,
+        ...(filter ? { filter } : {}),
+        signal: ctx.signal,
+        onProgress: (p) => {
+          if (spinner) spinner.text = `Reading messages from ${queue.name}… ${p.kept} held${filter ? ` of ${p.scanned} read` : ""}`;
+        },
+      });
+    } finally {
+      spinner?.stop();
+    }
+    if (ctx.signal.aborted) throw new Leave("interrupt");
+    const visibleBefore = Number(attrs.ApproximateNumberOfMessages ?? 0);
+    ui.info(
+      `Holding ${snap.kept} message${snap.kept === 1 ? "" : "s"} from ${queue.name}` +
+        (filter ? ` matching ${opts.filter} (${snap.scanned} read)` : "") +
+        (snap.truncated ? ` (stopped at ${snap.kept >= limit ? `--limit ${limit}` : `--scan ${scan}`}; about ${visibleBefore} were visible)` : "") +
+        `. They stay hidden from consumers until you leave; q or Esc leaves, Ctrl-C too.`,
+    );
+    if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${DEFAULT_HOLD.holdSeconds} s.`);
+    if (snap.kept === 0) {
+      ui.info(filter ? `No message in ${queue.name} matches ${opts.filter}.` : `${queue.name} has no visible messages.`);
+      return;
+    }
+    const title = `${queue.name}${queue.fifo ? " (FIFO)" : ""}${filter ? ` · filter ${opts.filter}` : ""}`;
+    session = new BrowseSession(sqs, ui, screen, queue, holder, title);
+    await session.run();
+  } catch (err) {
+    if (!(err instanceof Leave)) throw err;
+    leave = err;
+  } finally {
+    const r = await holder.releaseAll();
+    const t = session?.totals;
+    const done = t ? [t.deleted && `deleted ${t.deleted}`, t.moved && `moved ${t.moved}`].filter(Boolean).join(", ") : "";
+    if (r.released) ui.info(`Released ${r.released} message${r.released === 1 ? "" : "s"}: visible in ${queue.name} again now.${done ? ` This session ${done}.` : ""}`);
+    else if (done) ui.info(`This session ${done}.`);
+    if (r.lost) ui.warn(`${r.lost} message${r.lost === 1 ? "" : "s"} had slipped out of this session's hold (visible again already, or taken by a consumer).`);
+    if (r.failed) {
+      // Thrown from finally on purpose: failing to give messages back outranks how the session ended.
+      // eslint-disable-next-line no-unsafe-finally
+      throw new OperationError(
+        `${r.failed} message${r.failed === 1 ? "" : "s"} could not be released.`,
+        `They become visible in ${queue.name} on their own within ${DEFAULT_HOLD.holdSeconds} s.`,
+      );
+    }
+  }
+  if (leave) throw new InterruptedError("Interrupted: left browse after releasing the messages it held.");
+}
