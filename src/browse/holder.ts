@@ -80,11 +80,11 @@ export class Holder {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Messages still held or lost (not acted on), oldest sent first. */
+  /** Messages still held or lost (not acted on), oldest sent first, ties in the order received. */
   list(): HeldMessage[] {
     return [...this.messages.values()]
       .filter((m) => m.state === "held" || m.state === "lost")
-      .sort((a, b) => (a.envelope.sentAt ?? "").localeCompare(b.envelope.sentAt ?? "") || a.id.localeCompare(b.id));
+      .sort((a, b) => (a.envelope.sentAt ?? "").localeCompare(b.envelope.sentAt ?? ""));
   }
 
   get(id: string): HeldMessage | undefined {

@@ -142,9 +142,16 @@ export async function choose<T extends string>(
   message: string,
   choices: Array<{ name: string; value: T; description?: string }>,
   escValue: T,
+  defaultValue?: T,
 ): Promise<T> {
   const { select } = await import("@inquirer/prompts");
-  return withEsc(screen, escValue, (signal) => select<T>({ message, choices, pageSize: Math.min(choices.length, 12), loop: false }, ctx(screen, signal)));
+  // The menu disappears once answered: the result line that follows says what happened.
+  return withEsc(screen, escValue, (signal) =>
+    select<T>(
+      { message, choices, pageSize: Math.min(choices.length, 12), loop: false, ...(defaultValue !== undefined ? { default: defaultValue } : {}) },
+      { ...ctx(screen, signal), clearPromptOnDone: true },
+    ),
+  );
 }
 
 /** A searchable list of names (queues); Esc answers undefined. */

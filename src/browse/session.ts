@@ -58,6 +58,7 @@ export class BrowseSession {
 
   /** The action menu for a selection; true when the user chose to leave browse. */
   private async actOn(ids: string[]): Promise<boolean> {
+    let last: Action | undefined;
     for (;;) {
       const live = ids.filter((id) => this.holder.get(id)?.state === "held" || this.holder.get(id)?.state === "lost");
       if (live.length === 0) return false;
@@ -76,7 +77,9 @@ export class BrowseSession {
           { name: "Quit", value: "quit", description: "leave browse; every message not acted on becomes visible again" },
         ],
         "back",
+        last,
       );
+      last = action;
       const envs = live.map((id) => this.holder.get(id)!.envelope);
       switch (action) {
         case "back":
