@@ -19,7 +19,7 @@ const OPTS: HolderOptions = { holdSeconds: 60, heartbeatMs: 20_000, waitSeconds:
 
 function sqsContext(): SqsContext {
   const client = new SQSClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
-  return { client, region: "us-east-1", endpoint: "test", send: (c) => client.send(c as never), destroy: () => client.destroy() };
+  return { client, region: "us-east-1", endpoint: "test", send: <T>(c: unknown) => client.send(c as never) as Promise<T>, destroy: () => client.destroy() };
 }
 
 function msg(n: number, handle = `h${n}`, extra: Partial<Message> = {}): Message {
