@@ -41,6 +41,11 @@ export interface SnapshotOptions {
   /** Most messages to receive in all, matching or not. */
   scan: number;
   filter?: (env: Envelope) => boolean;
+  /**
+   * ApproximateNumberOfMessages before the scan. Once this many were received, one
+   * empty long poll ends the scan; before that it takes `emptyPolls` in a row.
+   */
+  expected?: number;
   signal?: AbortSignal;
   onProgress?: (p: { kept: number; scanned: number }) => void;
 }
@@ -114,7 +119,8 @@ export class Holder {
         const batch = await receiveOnce(this.sqs, this.url, { max: 10, waitSeconds: this.opts.waitSeconds, visibilityTimeout: this.opts.holdSeconds });
         if (batch.length === 0) {
           empties += 1;
-          if (empties >= this.opts.emptyPolls) break;
+          const seenAll = o.expected !== undefined && scanned >= o.expected;
+          if (empties >= (seenAll ? 1 : this.opts.emptyPolls)) break;
           continue;
         }
         empties = 0;

@@ -68,6 +68,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
         limit,
         scan,
         ...(filter ? { filter } : {}),
+        expected: Number(attrs.ApproximateNumberOfMessages ?? 0),
         signal: ctx.signal,
         onProgress: (p) => {
           if (spinner) spinner.text = `Reading messages from ${queue.name}… ${p.kept} held${filter ? ` of ${p.scanned} read` : ""}`;

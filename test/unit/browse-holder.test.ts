@@ -89,6 +89,28 @@ describe("snapshot", () => {
     ]);
   });
 
+  test("one empty long poll ends the scan once every message counted before it was received", async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [msg(1), msg(2)] })
+      .resolves({});
+    const snap = await new Holder(sqsContext(), URL, OPTS).snapshot({ limit: 100, scan: 1000, expected: 2 });
+    expect(snap.kept).toBe(2);
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
+  });
+
+  test("an abort stops the scan after the request in hand", async () => {
+    const ac = new AbortController();
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      ac.abort();
+      return { Messages: [msg(1)] };
+    });
+    const holder = new Holder(sqsContext(), URL, OPTS);
+    const snap = await holder.snapshot({ limit: 100, scan: 1000, signal: ac.signal });
+    expect(snap.kept).toBe(1);
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
+  });
+
   test("stops at --limit and releases what came beyond it", async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [msg(1), msg(2), msg(3)] });
     const holder = new Holder(sqsContext(), URL, OPTS);
