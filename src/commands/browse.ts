@@ -85,6 +85,11 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
         (snap.truncated ? ` (stopped at ${snap.kept >= limit ? `--limit ${limit}` : `--scan ${scan}`}; about ${visibleBefore} were visible)` : "") +
         `. They stay hidden from consumers until you leave; q or Esc leaves, Ctrl-C too.`,
     );
+    if (queue.fifo && !snap.truncated && snap.scanned < visibleBefore) {
+      ui.info(
+        `${queue.name} is FIFO: the rest of a message group cannot be received while its first messages are held, so about ${visibleBefore - snap.scanned} more are not listed.`,
+      );
+    }
     if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${DEFAULT_HOLD.holdSeconds} s.`);
     if (snap.kept === 0) {
       ui.info(filter ? `No message in ${queue.name} matches ${opts.filter}.` : `${queue.name} has no visible messages.`);
