@@ -6,7 +6,7 @@
  */
 import type { Envelope } from "../core/envelope.js";
 import type { SqsContext } from "../sqs/client.js";
-import { changeVisibility, receiveOnce, releaseHandles, type Held } from "../sqs/messages.js";
+import { changeVisibility, receiveOnce, type BatchOutcome, type Held } from "../sqs/messages.js";
 
 export interface HeldMessage {
   id: string;
@@ -69,6 +69,17 @@ export interface VerifyResult {
   missing: string[];
   /** Ids that were lost and have been received again (new receipt handle). */
   refetched: string[];
+}
+
+/**
+ * Makes messages visible again (visibility 0). Entries refused are tried once more
+ * with 1 s: some servers reject 0 (fauxqs with --data-dir), and 1 s is as good.
+ */
+export async function releaseHandles(sqs: SqsContext, url: string, handles: string[]): Promise<BatchOutcome> {
+  const first = await changeVisibility(sqs, url, handles, 0);
+  if (first.failed.length === 0) return first;
+  const second = await changeVisibility(sqs, url, first.failed.map((f) => f.receiptHandle), 1);
+  return { ok: [...first.ok, ...second.ok], failed: second.failed };
 }
 
 export class Holder {

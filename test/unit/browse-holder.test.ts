@@ -173,6 +173,19 @@ describe("hold", () => {
     expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([]);
   });
 
+  test("a release refused with 0 s is tried again with 1 s", async () => {
+    const holder = await heldThree();
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake((input: { Entries: Array<{ Id: string; VisibilityTimeout: number }> }) => ({
+      Successful: input.Entries.filter((e) => e.VisibilityTimeout > 0).map((e) => ({ Id: e.Id })),
+      Failed: input.Entries.filter((e) => e.VisibilityTimeout === 0).map((e) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
+    }));
+    expect(await holder.releaseAll()).toEqual({ released: 3, failed: 0, lost: 0 });
+    expect(handlesOf(ChangeMessageVisibilityBatchCommand).map((entries) => entries.map((e) => e.VisibilityTimeout))).toEqual([
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
+  });
+
   test("releaseAll gives back only what was not acted on", async () => {
     const holder = await heldThree();
     holder.markDone(["id-1"]);
