@@ -189,10 +189,13 @@ export function renderPicker(state: PickerState, opts: RenderOptions): { top: st
 
   const shown =
     visible.length > size ? `showing ${start + 1}-${Math.min(start + size, visible.length)} of ${visible.length}` : state.query ? `${visible.length} match` : "";
-  const status = [`${state.items.length} held`, shown, `${state.checked.size} selected`].filter(Boolean).join(" · ");
+  const lost = state.items.filter((i) => i.lost).length;
+  const status = [`${state.items.length - lost} held`, lost ? `${lost} slipped out of the hold (!)` : "", shown, `${state.checked.size} selected`]
+    .filter(Boolean)
+    .join(" · ");
   const help = state.searching
     ? "type to search · ↑↓ move · tab select · enter done · esc clear search"
-    : "↑↓ move · space select · a all · / search · enter act on selected · q quit";
+    : `↑↓ move · space select · a all · / search · enter ${state.checked.size ? `act on ${state.checked.size} selected` : "act on this message"} · q quit`;
   const footer = [
     state.note ? p.yellow(truncate(state.note, width - 1)) : p.dim(truncate(status, width - 1)),
     p.dim(truncate(help, width - 1)),
