@@ -105,7 +105,7 @@ export function renderRow(
   const bodyText = truncate(c.body, bodyRoom);
   // Colour is applied after cutting so escape codes never count as width.
   const styledHead = `${opts.active ? p.cyan(cursor) : cursor} ${opts.checked ? p.green(box) : p.dim(box)}${item.lost ? p.red(mark) : mark}${p.bold(c.id)} ${p.dim(c.age.padStart(3))} ${(item.envelope.receiveCount ?? 0) > 1 ? p.yellow(c.receives.padEnd(3)) : p.dim(c.receives.padEnd(3))} `;
-  return `${styledHead}${metaText ? `${p.cyan(metaText)} ` : ""}${bodyText}`;
+  return `${styledHead}${metaText ? `${p.cyan(metaText)} ` : ""}${opts.active ? p.bold(bodyText) : bodyText}`;
 }
 
 /**
