@@ -29,7 +29,7 @@ export interface PickerState {
   note?: string;
 }
 
-export type PickerResult = { kind: "act"; ids: string[] } | { kind: "quit" };
+export type PickerResult = { kind: "act"; ids: string[] } | { kind: "quit" } | { kind: "reload" };
 
 export function initialState(items: ListItem[], previous?: Partial<PickerState>): PickerState {
   const ids = new Set(items.map((i) => i.id));
@@ -136,12 +136,13 @@ export function reduce(state: PickerState, key: Key, pageSize = PAGE): { state: 
   const ch = typed(key);
   if (ch === "/") return { state: { ...s, searching: true } };
   if (ch === "a") return { state: toggleAll(s) };
+  if (ch === "r") return { state: s, result: { kind: "reload" } };
   if (ch === "k") return { state: move(s, -1) };
   if (ch === "j") return { state: move(s, 1) };
   if (ch === "g") return { state: move(s, -Infinity) };
   if (ch === "G") return { state: move(s, Infinity) };
   if (ch !== undefined && ch !== " ") {
-    return { state: { ...s, note: `Press / to search, space to select, enter to act, q to leave.` } };
+    return { state: { ...s, note: `Press / to search, space to select, enter to act, r to receive more, q to leave.` } };
   }
   return { state: s };
 }
@@ -195,7 +196,7 @@ export function renderPicker(state: PickerState, opts: RenderOptions): { top: st
     .join(" · ");
   const help = state.searching
     ? "type to search · ↑↓ move · tab select · enter done · esc clear search"
-    : `↑↓ move · space select · a all · / search · enter ${state.checked.size ? `act on ${state.checked.size} selected` : "act on this message"} · q quit`;
+    : `↑↓ move · space select · a all · / search · r more · enter ${state.checked.size ? `act on ${state.checked.size} selected` : "act on this message"} · q quit`;
   const footer = [
     state.note ? p.yellow(truncate(state.note, width - 1)) : p.dim(truncate(status, width - 1)),
     p.dim(truncate(help, width - 1)),

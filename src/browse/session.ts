@@ -37,6 +37,8 @@ export class BrowseSession {
     private readonly queue: QueueHandle,
     private readonly holder: Holder,
     private readonly title: string,
+    /** Receives more messages into the hold (new arrivals, FIFO groups now free); returns how many. */
+    private readonly receiveMore: () => Promise<number>,
   ) {}
 
   /** Runs until the user quits (returns) or presses Ctrl-C (throws Leave). */
@@ -44,13 +46,20 @@ export class BrowseSession {
     for (;;) {
       const items: ListItem[] = this.holder.list().map((m) => ({ id: m.id, envelope: m.envelope, lost: m.state === "lost" }));
       if (items.length === 0) {
-        this.ui.info("Nothing left to browse: every message in the snapshot was acted on.");
+        // Acting on a FIFO group's first messages frees the next ones: look once more before giving up.
+        if ((await this.receiveMore()) > 0) continue;
+        this.ui.info(`Nothing left to browse: every message held was acted on and ${this.queue.name} has no more visible messages.`);
         return;
       }
       const { result, state } = await pickMessages(this.screen, this.title, items, this.picker);
       // Back at the list later: same search, cursor and selection (acted-on ids drop out).
       this.picker = state;
       if (result.kind === "quit") return;
+      if (result.kind === "reload") {
+        const n = await this.receiveMore();
+        this.ui.info(n > 0 ? `Received ${plural(n, "more message")}.` : "No more messages to receive (or --limit reached).");
+        continue;
+      }
       const leave = await this.actOn(result.ids);
       if (leave) return;
     }

@@ -61,24 +61,26 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
   let leave: Leave | undefined;
   let session: BrowseSession | undefined;
   try {
-    const spinner = ui.stderrIsTTY && !ui.quiet ? (await import("ora")).default({ text: `Reading messages from ${queue.name}…`, stream: io.stderr }).start() : undefined;
-    let snap;
-    try {
-      snap = await holder.snapshot({
-        limit,
-        scan,
-        ...(filter ? { filter } : {}),
-        expected: Number(attrs.ApproximateNumberOfMessages ?? 0),
-        signal: ctx.signal,
-        onProgress: (p) => {
-          if (spinner) spinner.text = `Reading messages from ${queue.name}… ${p.kept} held${filter ? ` of ${p.scanned} read` : ""}`;
-        },
-      });
-    } finally {
-      spinner?.stop();
-    }
-    if (ctx.signal.aborted) throw new Leave("interrupt");
     const visibleBefore = Number(attrs.ApproximateNumberOfMessages ?? 0);
+    const scanOnce = async (expected: number) => {
+      const spinner = ui.stderrIsTTY && !ui.quiet ? (await import("ora")).default({ text: `Reading messages from ${queue.name}…`, stream: io.stderr }).start() : undefined;
+      try {
+        return await holder.snapshot({
+          limit,
+          scan,
+          ...(filter ? { filter } : {}),
+          expected,
+          signal: ctx.signal,
+          onProgress: (p) => {
+            if (spinner) spinner.text = `Reading messages from ${queue.name}… ${p.kept} held${filter ? ` of ${p.scanned} read` : ""}`;
+          },
+        });
+      } finally {
+        spinner?.stop();
+      }
+    };
+    const snap = await scanOnce(visibleBefore);
+    if (ctx.signal.aborted) throw new Leave("interrupt");
     ui.info(
       `Holding ${snap.kept} message${snap.kept === 1 ? "" : "s"} from ${queue.name}` +
         (filter ? ` matching ${opts.filter} (${snap.scanned} read)` : "") +
@@ -87,7 +89,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     );
     if (queue.fifo && !snap.truncated && snap.scanned < visibleBefore) {
       ui.info(
-        `${queue.name} is FIFO: the rest of a message group cannot be received while its first messages are held, so about ${visibleBefore - snap.scanned} more are not listed.`,
+        `${queue.name} is FIFO: the rest of a message group cannot be received while its first messages are held, so about ${visibleBefore - snap.scanned} more are not listed yet (act on some, then r receives more).`,
       );
     }
     if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${DEFAULT_HOLD.holdSeconds} s.`);
@@ -96,7 +98,14 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       return;
     }
     const title = `${queue.name}${queue.fifo ? " (FIFO)" : ""}${filter ? ` · filter ${opts.filter}` : ""}`;
-    session = new BrowseSession(sqs, ui, screen, queue, holder, title);
+    const receiveMore = async () => {
+      const before = holder.list().length;
+      const now = await getQueueAttributes(sqs, queue.url, ["ApproximateNumberOfMessages"], ref);
+      await scanOnce(Number(now.ApproximateNumberOfMessages ?? 0));
+      if (ctx.signal.aborted) throw new Leave("interrupt");
+      return holder.list().length - before;
+    };
+    session = new BrowseSession(sqs, ui, screen, queue, holder, title, receiveMore);
     await session.run();
   } catch (err) {
     if (!(err instanceof Leave)) throw err;

@@ -106,8 +106,9 @@ describe("picker keys", () => {
     expect(reduce(s, k("return")).result).toEqual({ kind: "act", ids: [items[1]!.id] });
   });
 
-  test("q and Esc leave; other letters only show a hint", () => {
+  test("q and Esc leave; r asks for more messages; other letters only show a hint", () => {
     const s = initialState(items);
+    expect(reduce(s, k("r")).result).toEqual({ kind: "reload" });
     expect(reduce(s, k("q")).result).toEqual({ kind: "quit" });
     expect(reduce(s, k("escape")).result).toEqual({ kind: "quit" });
     const x = reduce(s, k("x"));
