@@ -43,13 +43,16 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
 
   const policy = parseRedrivePolicy(attrs.RedrivePolicy);
   try {
-    if (policy) {
+    if (policy && Number(attrs.ApproximateNumberOfMessages ?? 0) > 0) {
       // Browsing receives every message once: on a queue with a redrive policy that spends a delivery attempt.
       const ok = await confirm(
         screen,
         `${queue.name} has a redrive policy (maxReceiveCount ${policy.maxReceiveCount}). Browsing receives each message once, which counts as an attempt; one already received ${policy.maxReceiveCount} times moves to its DLQ. Continue?`,
       );
-      if (!ok) return;
+      if (!ok) {
+        ui.info("Nothing received.");
+        return;
+      }
     }
   } catch (err) {
     if (err instanceof Leave) throw new InterruptedError("Interrupted: nothing was received.");
@@ -81,6 +84,10 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     };
     const snap = await scanOnce(visibleBefore);
     if (ctx.signal.aborted) throw new Leave("interrupt");
+    if (snap.kept === 0) {
+      ui.info(filter ? `No message in ${queue.name} matches ${opts.filter} (${snap.scanned} read).` : `${queue.name} has no visible messages.`);
+      return;
+    }
     ui.info(
       `Holding ${snap.kept} message${snap.kept === 1 ? "" : "s"} from ${queue.name}` +
         (filter ? ` matching ${opts.filter} (${snap.scanned} read)` : "") +
@@ -93,10 +100,6 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       );
     }
     if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${DEFAULT_HOLD.holdSeconds} s.`);
-    if (snap.kept === 0) {
-      ui.info(filter ? `No message in ${queue.name} matches ${opts.filter}.` : `${queue.name} has no visible messages.`);
-      return;
-    }
     const title = `${queue.name}${queue.fifo ? " (FIFO)" : ""}${filter ? ` · filter ${opts.filter}` : ""}`;
     const receiveMore = async () => {
       const before = holder.list().length;
@@ -111,11 +114,18 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     if (!(err instanceof Leave)) throw err;
     leave = err;
   } finally {
+    // Counted before the release: the messages this session leaves that have now used every attempt.
+    const exhausted = policy ? holder.list().filter((m) => (m.envelope.receiveCount ?? 0) >= policy.maxReceiveCount).length : 0;
     const r = await holder.releaseAll();
     const t = session?.totals;
     const done = t ? [t.deleted && `deleted ${t.deleted}`, t.moved && `moved ${t.moved}`].filter(Boolean).join(", ") : "";
     if (r.released) ui.info(`Released ${r.released} message${r.released === 1 ? "" : "s"}: visible in ${queue.name} again now.${done ? ` This session ${done}.` : ""}`);
     else if (done) ui.info(`This session ${done}.`);
+    if (exhausted) {
+      ui.warn(
+        `${exhausted} message${exhausted === 1 ? " has" : "s have"} now been received ${policy!.maxReceiveCount} times: the next receive by anyone moves ${exhausted === 1 ? "it" : "them"} to the DLQ.`,
+      );
+    }
     if (r.lost) ui.warn(`${r.lost} message${r.lost === 1 ? "" : "s"} had slipped out of this session's hold (visible again already, or taken by a consumer).`);
     if (r.failed) {
       // Thrown from finally on purpose: failing to give messages back outranks how the session ended.
