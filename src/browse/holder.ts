@@ -82,6 +82,27 @@ export async function releaseHandles(sqs: SqsContext, url: string, handles: stri
   return { ok: [...first.ok, ...second.ok], failed: second.failed };
 }
 
+/**
+ * Runs a batch operation over many handles in slices of 100 (ten 10-entry calls), up
+ * to 8 slices at a time: a heartbeat over thousands of held messages must finish well
+ * within the hold, even at tens of milliseconds a call.
+ */
+async function inParallel(handles: string[], run: (part: string[]) => Promise<BatchOutcome>): Promise<BatchOutcome> {
+  const parts: string[][] = [];
+  for (let i = 0; i < handles.length; i += 100) parts.push(handles.slice(i, i + 100));
+  const out: BatchOutcome = { ok: [], failed: [] };
+  let next = 0;
+  const worker = async () => {
+    while (next < parts.length) {
+      const r = await run(parts[next++]!);
+      out.ok.push(...r.ok);
+      out.failed.push(...r.failed);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, parts.length) }, worker));
+  return out;
+}
+
 export class Holder {
   readonly messages = new Map<string, HeldMessage>();
   private timer: NodeJS.Timeout | undefined;
@@ -185,7 +206,7 @@ export class Holder {
     const handles = [...targets.map((m) => m.receiptHandle), ...extra];
     if (handles.length === 0) return;
     const until = this.now() + this.opts.holdSeconds * 1000;
-    const out = await changeVisibility(this.sqs, this.url, handles, this.opts.holdSeconds);
+    const out = await inParallel(handles, (part) => changeVisibility(this.sqs, this.url, part, this.opts.holdSeconds));
     const failed = new Set(out.failed.map((f) => f.receiptHandle));
     for (const m of targets) {
       if (m.state !== "held") continue;
@@ -262,7 +283,7 @@ export class Holder {
     const held = this.list().filter((m) => m.state === "held");
     const lost = this.list().filter((m) => m.state === "lost").length;
     if (held.length === 0) return { released: 0, failed: 0, lost };
-    const out = await releaseHandles(this.sqs, this.url, held.map((m) => m.receiptHandle));
+    const out = await inParallel(held.map((m) => m.receiptHandle), (part) => releaseHandles(this.sqs, this.url, part));
     const ok = new Set(out.ok);
     for (const m of held) if (ok.has(m.receiptHandle)) m.state = "released";
     return { released: out.ok.length, failed: out.failed.length, lost };
