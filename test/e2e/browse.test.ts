@@ -170,15 +170,26 @@ describe("browse in a terminal", () => {
     expect(await counts(q.url)).toEqual({ visible: 4, inFlight: 0 });
   });
 
-  test("quit without acting: all five visible again at once", async () => {
+  test("view, then quit without acting: all five visible again at once", async () => {
     const q = await createQueue("br-quit");
     await seedFive(q.url);
     const run = browse(["br-quit"]);
     await run.waitFor("5 held · 0 selected");
     // While browsing, the messages are hidden from consumers.
     expect(await counts(q.url)).toEqual({ visible: 0, inFlight: 5 });
-    run.press(KEY.space, KEY.down, KEY.space);
-    await run.waitFor("2 selected");
+    await select(run, "alpha-2");
+    await run.waitFor("1 selected");
+    run.press(KEY.enter);
+    await run.waitFor("what now?");
+    run.press(KEY.enter);
+    // The body pretty-printed, every attribute with its type.
+    await run.waitFor("Message 1 of 1");
+    expect(run.screen()).toContain('  "tag": "alpha-2"');
+    expect(run.screen()).toMatch(/kind {2}String +even/);
+    run.press("q");
+    await run.waitFor("what now?");
+    run.press(KEY.esc);
+    await run.waitFor("5 held · 1 match · 1 selected");
     run.press("q");
     expect(await run.exited()).toBe(0);
     expect(run.screen()).toContain("Released 5 messages: visible in br-quit again now.");
