@@ -13,8 +13,8 @@ import { reduceViewer, renderViewer, type ViewerState } from "./viewer.js";
 
 /** The user left (Ctrl-C at a prompt, or SIGINT/SIGTERM): release everything and go. */
 export class Leave extends Error {
-  constructor(readonly how: "interrupt" | "quit") {
-    super(how === "interrupt" ? "Interrupted." : "Left.");
+  constructor() {
+    super("Interrupted.");
   }
 }
 
@@ -190,8 +190,8 @@ async function guard<T>(p: Promise<T>): Promise<T> {
     return await p;
   } catch (err) {
     const name = (err as Error)?.name;
-    if (name === "ExitPromptError") throw new Leave("interrupt");
-    if (name === "AbortPromptError") throw new Leave("interrupt");
+    if (name === "ExitPromptError") throw new Leave();
+    if (name === "AbortPromptError") throw new Leave();
     throw err;
   }
 }

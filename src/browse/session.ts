@@ -29,6 +29,7 @@ export class BrowseSession {
   readonly totals: SessionTotals = { deleted: 0, moved: 0, exported: 0, copied: 0 };
   private picker: Partial<PickerState> = {};
   private sources: QueueHandle[] | undefined;
+  private readonly byArn = new Map<string, QueueHandle>();
 
   constructor(
     private readonly sqs: SqsContext,
@@ -191,7 +192,8 @@ export class BrowseSession {
   private async chooseTargets(ids: string[]): Promise<Map<string, RedriveTarget> | undefined> {
     this.sources ??= await this.findSources();
     const envs = ids.map((id) => this.holder.get(id)!.envelope);
-    const own = envs.map((e) => (e.sourceQueueArn ? this.sources!.find((s) => s.arn === e.sourceQueueArn) : this.sources!.length === 1 ? this.sources![0] : undefined));
+    const own: Array<QueueHandle | undefined> = [];
+    for (const e of envs) own.push(e.sourceQueueArn ? await this.sourceByArn(e.sourceQueueArn) : this.sources.length === 1 ? this.sources[0] : undefined);
     const choices: Array<{ name: string; value: string; description?: string }> = [];
     if (own.every(Boolean)) {
       const names = [...new Set(own.map((s) => s!.name))];
@@ -214,6 +216,19 @@ export class BrowseSession {
       this.ui.warn(`${q.name} is a FIFO queue and some of these messages have no group id: those will not be sent.`);
     }
     return new Map(ids.map((id) => [id, target]));
+  }
+
+  /** The queue a message's DeadLetterQueueSourceArn names, looked up once; undefined when it is gone. */
+  private async sourceByArn(arn: string): Promise<QueueHandle | undefined> {
+    const known = this.sources?.find((s) => s.arn === arn) ?? this.byArn.get(arn);
+    if (known) return known;
+    try {
+      const q = await resolveQueue(this.sqs, arn, "source queue");
+      this.byArn.set(arn, q);
+      return q;
+    } catch {
+      return undefined;
+    }
   }
 
   private async findSources(): Promise<QueueHandle[]> {

@@ -83,7 +83,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       }
     };
     const snap = await scanOnce(visibleBefore);
-    if (ctx.signal.aborted) throw new Leave("interrupt");
+    if (ctx.signal.aborted) throw new Leave();
     if (snap.kept === 0) {
       ui.info(filter ? `No message in ${queue.name} matches ${opts.filter} (${snap.scanned} read).` : `${queue.name} has no visible messages.`);
       return;
@@ -105,7 +105,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       const before = holder.list().length;
       const now = await getQueueAttributes(sqs, queue.url, ["ApproximateNumberOfMessages"], ref);
       await scanOnce(Number(now.ApproximateNumberOfMessages ?? 0));
-      if (ctx.signal.aborted) throw new Leave("interrupt");
+      if (ctx.signal.aborted) throw new Leave();
       return holder.list().length - before;
     };
     session = new BrowseSession(sqs, ui, screen, queue, holder, title, receiveMore);
