@@ -119,7 +119,10 @@ export class BrowseSession {
 
   private async export(envs: Envelope[]): Promise<void> {
     const path = await ask(this.screen, `Export ${plural(envs.length, "message")} to file:`, defaultExportPath(this.queue.name, new Date()));
-    if (!path) return;
+    if (!path) {
+      this.ui.info("Not exported.");
+      return;
+    }
     try {
       await writeFile(path, toNdjson(envs), { flag: "wx" });
     } catch (err) {
@@ -127,7 +130,10 @@ export class BrowseSession {
         this.ui.error(`Could not write ${path}: ${(err as Error).message}`);
         return;
       }
-      if (!(await confirm(this.screen, `${path} exists. Overwrite it?`))) return;
+      if (!(await confirm(this.screen, `${path} exists. Overwrite it?`))) {
+        this.ui.info("Not exported.");
+        return;
+      }
       try {
         await writeFile(path, toNdjson(envs));
       } catch (err2) {
@@ -158,7 +164,10 @@ export class BrowseSession {
   /** True when something was moved (back to the list). */
   private async redrive(ids: string[]): Promise<boolean> {
     const targets = await this.chooseTargets(ids);
-    if (!targets) return false;
+    if (!targets) {
+      this.ui.info("Not moved.");
+      return false;
+    }
     const desc = [...new Set(targets.values())].map((t) => t.name);
     const ok = await confirm(this.screen, `Move ${plural(ids.length, "message")} from ${this.queue.name} to ${desc.join(", ")}?`);
     if (!ok) {
