@@ -54,12 +54,51 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim();
 }
 
-/** Cuts text to `width` characters (code points), ending with "…" when cut. */
+/**
+ * Terminal columns a code point takes: 2 for East Asian wide characters and emoji, 0
+ * for combining marks and zero-width characters, else 1. A small table rather than a
+ * dependency: a line must never be wider than the terminal, or it wraps and breaks the
+ * prompt's redraw.
+ */
+export function charWidth(cp: number): number {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
+}
+
+/** Terminal columns of plain text. */
+export function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/** Cuts text to `width` terminal columns, ending with "…" when cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return "";
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  return `${chars.slice(0, width - 1).join("")}…`;
+  if (textWidth(text) <= width) return text;
+  let out = "";
+  let w = 0;
+  for (const ch of text) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
 }
 
 /** Up to `max` message attributes as "name=value", binary ones as "name=<binary>". */
@@ -99,9 +138,9 @@ export function renderRow(
   const mark = item.lost ? "!" : " ";
   const head = `${cursor} ${box}${mark}${c.id} ${c.age.padStart(3)} ${c.receives.padEnd(3)} `;
   const meta = [c.group, c.attrs ? truncate(c.attrs, 40) : ""].filter(Boolean).join(" ");
-  const room = opts.width - 1 - Array.from(head).length;
-  const metaText = meta ? truncate(meta, Math.max(0, Math.min(Array.from(meta).length, room - 12))) : "";
-  const bodyRoom = room - (metaText ? Array.from(metaText).length + 1 : 0);
+  const room = opts.width - 1 - textWidth(head);
+  const metaText = meta ? truncate(meta, Math.max(0, Math.min(textWidth(meta), room - 12))) : "";
+  const bodyRoom = room - (metaText ? textWidth(metaText) + 1 : 0);
   const bodyText = truncate(c.body, bodyRoom);
   // Colour is applied after cutting so escape codes never count as width.
   const styledHead = `${opts.active ? p.cyan(cursor) : cursor} ${opts.checked ? p.green(box) : p.dim(box)}${item.lost ? p.red(mark) : mark}${p.bold(c.id)} ${p.dim(c.age.padStart(3))} ${(item.envelope.receiveCount ?? 0) > 1 ? p.yellow(c.receives.padEnd(3)) : p.dim(c.receives.padEnd(3))} `;

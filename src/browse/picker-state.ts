@@ -3,7 +3,7 @@
  * state (and maybe a result) comes out, and `renderPicker` draws a state. The prompt in
  * picker.ts only wires these to the terminal, so the behaviour is unit-tested here.
  */
-import { matches, renderRow, truncate, windowStart, type ListItem, type Paint, plainPaint } from "./list.js";
+import { matches, renderRow, textWidth, truncate, windowStart, type ListItem, type Paint, plainPaint } from "./list.js";
 
 /** A keypress as node:readline reports it. */
 export interface Key {
@@ -182,7 +182,7 @@ export function renderPicker(state: PickerState, opts: RenderOptions): { top: st
   }
 
   // The query is shown from its end when long, so what is being typed stays on screen.
-  const room = Math.max(10, width - Array.from(opts.title).length - 30);
+  const room = Math.max(10, width - textWidth(opts.title) - 30);
   const q = Array.from(state.query);
   const shownQuery = q.length > room ? `…${q.slice(q.length - room + 1).join("")}` : state.query;
   const search = state.searching || state.query ? `  ${p.dim("search:")} ${p.cyan(shownQuery)}${state.searching ? "" : p.dim(" (/ to change)")}` : "";

@@ -4,7 +4,7 @@
  * screen at a time. Pure.
  */
 import type { Envelope } from "../core/envelope.js";
-import { formatAge, type Paint, plainPaint } from "./list.js";
+import { charWidth, formatAge, textWidth, type Paint, plainPaint } from "./list.js";
 import type { Key } from "./picker-state.js";
 
 /** The body pretty-printed when it parses as JSON, else as it is; and which it was. */
@@ -26,12 +26,23 @@ export function safeText(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(/\t/g, "  ").replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, "");
 }
 
-/** Hard-wraps one line to `width` code points (a pager line must never wrap on screen). */
+/** Hard-wraps one line to `width` terminal columns (a pager line must never wrap on screen). */
 export function wrap(line: string, width: number): string[] {
-  const chars = Array.from(line);
-  if (chars.length <= width) return [line];
+  if (textWidth(line) <= width) return [line];
   const out: string[] = [];
-  for (let i = 0; i < chars.length; i += width) out.push(chars.slice(i, i + width).join(""));
+  let current = "";
+  let w = 0;
+  for (const ch of line) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width) {
+      out.push(current);
+      current = "";
+      w = 0;
+    }
+    current += ch;
+    w += cw;
+  }
+  if (current) out.push(current);
   return out;
 }
 

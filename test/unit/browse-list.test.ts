@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { attributeSummary, formatAge, matches, oneLine, renderRow, shortId, truncate, windowStart, type ListItem } from "../../src/browse/list.js";
+import { attributeSummary, formatAge, matches, oneLine, renderRow, shortId, textWidth, truncate, windowStart, type ListItem } from "../../src/browse/list.js";
 import { initialState, listRows, reduce, renderPicker, visibleItems, type Key, type PickerState } from "../../src/browse/picker-state.js";
 
 const NOW = Date.parse("2026-11-22T12:00:00Z");
@@ -40,6 +40,13 @@ describe("list rows", () => {
     expect(truncate("abcdef", 4)).toBe("abc…");
     expect(truncate("abc", 4)).toBe("abc");
     expect(truncate("ééééé", 3)).toBe("éé…");
+  });
+
+  test("wide characters count two columns, so a row with CJK or emoji still fits", () => {
+    expect(textWidth("注文🙂a")).toBe(7);
+    expect(truncate("注文注文注文", 7)).toBe("注文注…");
+    const row = renderRow(item(1, { body: "注文".repeat(60) }), { now: NOW, width: 50, active: false, checked: false });
+    expect(textWidth(row)).toBeLessThanOrEqual(49);
   });
 
   test("attributeSummary shows two attributes and how many more", () => {

@@ -41,6 +41,7 @@ describe("view content", () => {
 
   test("long lines wrap to the width so nothing wraps on screen", () => {
     expect(wrap("abcdefg", 3)).toEqual(["abc", "def", "g"]);
+    expect(wrap("注文注文a", 5)).toEqual(["注文", "注文a"]);
     const lines = layout([{ text: "x".repeat(25), kind: "text" }], 10);
     expect(lines).toEqual(["xxxxxxxxxx", "xxxxxxxxxx", "xxxxx"]);
   });
