@@ -3,6 +3,7 @@
  * The caller owns the hold and releases what is left however this returns.
  */
 import { writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import type { Envelope } from "../core/envelope.js";
 import type { Ui } from "../output/ui.js";
 import type { SqsContext } from "../sqs/client.js";
@@ -118,7 +119,9 @@ export class BrowseSession {
   }
 
   private async export(envs: Envelope[]): Promise<void> {
-    const path = await ask(this.screen, `Export ${plural(envs.length, "message")} to file:`, defaultExportPath(this.queue.name, new Date()));
+    const answer = await ask(this.screen, `Export ${plural(envs.length, "message")} to file:`, defaultExportPath(this.queue.name, new Date()));
+    // The shell would expand ~ in a path typed on the command line; do the same here.
+    const path = answer?.trim().replace(/^~(?=$|\/)/, homedir());
     if (!path) {
       this.ui.info("Not exported.");
       return;
