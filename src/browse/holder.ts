@@ -32,7 +32,7 @@ export interface HolderOptions {
 
 export const DEFAULT_HOLD: HolderOptions = { holdSeconds: 60, heartbeatMs: 20_000, waitSeconds: 1, emptyPolls: 2 };
 
-/** A hold closer than this to running out is treated as lapsed: a delete with it could race the timeout. */
+/** A hold closer than this (or a quarter of the hold) to running out is treated as lapsed: a delete with it could race the timeout. */
 const SAFETY_MS = 5_000;
 
 export interface SnapshotOptions {
@@ -108,6 +108,7 @@ export class Holder {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private readonly now: () => number;
+  private readonly lostListeners = new Set<() => void>();
 
   constructor(
     private readonly sqs: SqsContext,
@@ -195,9 +196,19 @@ export class Holder {
     this.timer = undefined;
   }
 
-  /** One heartbeat: extends every held message; an entry that fails is marked lost. */
+  /**
+   * One heartbeat: extends every held message; an entry that fails is marked lost. So
+   * is one whose hold already ran out (the process was suspended, the machine slept):
+   * someone may have received it since, and some servers accept a stale handle.
+   */
   beat(): Promise<void> {
-    this.beating ??= this.extend(this.list().filter((m) => m.state === "held")).finally(() => (this.beating = undefined));
+    this.beating ??= (async () => {
+      const now = this.now();
+      const held = this.list().filter((m) => m.state === "held");
+      for (const m of held) if (m.heldUntil <= now) m.state = "lost";
+      await this.extend(held.filter((m) => m.state === "held"));
+      if (held.some((m) => m.state === "lost")) for (const cb of this.lostListeners) cb();
+    })().finally(() => (this.beating = undefined));
     return this.beating;
   }
 
@@ -224,7 +235,8 @@ export class Holder {
     await this.beating;
     const wanted = ids.map((id) => this.messages.get(id)).filter((m): m is HeldMessage => m !== undefined && (m.state === "held" || m.state === "lost"));
     const now = this.now();
-    for (const m of wanted) if (m.state === "held" && m.heldUntil - SAFETY_MS <= now) m.state = "lost";
+    const safety = Math.min(SAFETY_MS, this.opts.holdSeconds * 250);
+    for (const m of wanted) if (m.state === "held" && m.heldUntil - safety <= now) m.state = "lost";
     await this.extend(wanted.filter((m) => m.state === "held"));
     const lost = wanted.filter((m) => m.state === "lost").map((m) => m.id);
     const refetched = lost.length ? await this.refetch(lost) : [];
@@ -263,6 +275,12 @@ export class Holder {
       if (others.length) await releaseHandles(this.sqs, this.url, others);
     }
     return found;
+  }
+
+  /** Calls `cb` whenever a heartbeat finds messages whose hold lapsed; returns the unsubscribe. */
+  onLost(cb: () => void): () => void {
+    this.lostListeners.add(cb);
+    return () => this.lostListeners.delete(cb);
   }
 
   /** Marks messages as acted on: they leave the list and are never released. */

@@ -48,6 +48,8 @@ interface PickerConfig {
   screen: Screen;
   /** Receives the state on every change so the caller can restore it next time. */
   onState(state: PickerState): void;
+  /** Subscribes to changes outside the prompt (a hold that lapsed) that must redraw it. */
+  watch?: ((redraw: () => void) => () => void) | undefined;
 }
 
 const pickerPrompt = createPrompt<PickerResult, PickerConfig>((config, done) => {
@@ -55,6 +57,8 @@ const pickerPrompt = createPrompt<PickerResult, PickerConfig>((config, done) => 
   const [finished, setFinished] = useState(false);
   const startRef = useRef(config.state.start);
   useResize(config.screen);
+  const [, setTick] = useState(0);
+  useEffect(() => config.watch?.(() => setTick(Date.now())), []);
   useKeypress((key, rl) => {
     if (finished) return;
     // Letters are ours (search text, shortcuts); keep readline's own line buffer empty.
@@ -76,10 +80,16 @@ const pickerPrompt = createPrompt<PickerResult, PickerConfig>((config, done) => 
 });
 
 /** Shows the list until the user acts on messages (enter) or leaves (q, Esc: `quit`). */
-export async function pickMessages(screen: Screen, title: string, items: ListItem[], previous?: Partial<PickerState>): Promise<{ result: PickerResult; state: PickerState }> {
+export async function pickMessages(
+  screen: Screen,
+  title: string,
+  items: ListItem[],
+  previous?: Partial<PickerState>,
+  watch?: (redraw: () => void) => () => void,
+): Promise<{ result: PickerResult; state: PickerState }> {
   let last = initialState(items, previous);
   const result = await guard(
-    pickerPrompt({ title, state: last, screen, onState: (s) => (last = s) }, { input: screen.input, output: screen.output, signal: screen.signal, clearPromptOnDone: true }),
+    pickerPrompt({ title, state: last, screen, onState: (s) => (last = s), watch }, { input: screen.input, output: screen.output, signal: screen.signal, clearPromptOnDone: true }),
   );
   return { result, state: last };
 }

@@ -46,14 +46,22 @@ export class BrowseSession {
   /** Runs until the user quits (returns) or presses Ctrl-C (throws Leave). */
   async run(): Promise<void> {
     for (;;) {
-      const items: ListItem[] = this.holder.list().map((m) => ({ id: m.id, envelope: m.envelope, lost: m.state === "lost" }));
+      // `lost` is read live, so a heartbeat that finds a lapsed hold shows on the open list.
+      const holder = this.holder;
+      const items: ListItem[] = holder.list().map((m) => ({
+        id: m.id,
+        envelope: m.envelope,
+        get lost() {
+          return holder.get(m.id)?.state === "lost";
+        },
+      }));
       if (items.length === 0) {
         // Acting on a FIFO group's first messages frees the next ones: look once more before giving up.
         if ((await this.receiveMore()) > 0) continue;
         this.ui.info(`Nothing left to browse: every message held was acted on and ${this.queue.name} has no more visible messages.`);
         return;
       }
-      const { result, state } = await pickMessages(this.screen, this.title, items, this.picker);
+      const { result, state } = await pickMessages(this.screen, this.title, items, this.picker, (redraw) => this.holder.onLost(redraw));
       // Back at the list later: same search, cursor and selection (acted-on ids drop out).
       this.picker = state;
       if (result.kind === "quit") return;

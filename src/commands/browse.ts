@@ -1,4 +1,5 @@
 import { Chalk } from "chalk";
+import { durationFlag, Limits } from "../core/duration.js";
 import { compileFilter } from "../core/filter.js";
 import { parseRedrivePolicy } from "../core/redrive-policy.js";
 import { InterruptedError, OperationError, UsageError } from "../errors.js";
@@ -13,6 +14,7 @@ export interface BrowseOptions {
   filter?: string;
   limit: string;
   scan?: string;
+  hold: string;
 }
 
 function count(flag: string, text: string, max: number): number {
@@ -32,6 +34,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
   const filter = opts.filter ? compileFilter(opts.filter) : undefined;
   const limit = count("--limit", opts.limit, 10_000);
   const scan = opts.scan ? count("--scan", opts.scan, 100_000) : Math.max(limit, 1000);
+  const hold = durationFlag("--hold", opts.hold, { min: 3, max: Limits.visibilityTimeout.max });
 
   const sqs = await ctx.sqs();
   const queue = await resolveQueue(sqs, ref!);
@@ -59,7 +62,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     throw err;
   }
 
-  const holder = new Holder(sqs, queue.url, DEFAULT_HOLD);
+  const holder = new Holder(sqs, queue.url, { ...DEFAULT_HOLD, holdSeconds: hold, heartbeatMs: (hold * 1000) / 3 });
   holder.startHeartbeat();
   let leave: Leave | undefined;
   let session: BrowseSession | undefined;
@@ -99,7 +102,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
         `${queue.name} is FIFO: the rest of a message group cannot be received while its first messages are held, so about ${visibleBefore - snap.scanned} more are not listed yet (act on some, then r receives more).`,
       );
     }
-    if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${DEFAULT_HOLD.holdSeconds} s.`);
+    if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${hold} s.`);
     const title = `${queue.name}${queue.fifo ? " (FIFO)" : ""}${filter ? ` · filter ${opts.filter}` : ""}`;
     const receiveMore = async () => {
       const before = holder.list().length;
@@ -132,7 +135,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       // eslint-disable-next-line no-unsafe-finally
       throw new OperationError(
         `${r.failed} message${r.failed === 1 ? "" : "s"} could not be released.`,
-        `They become visible in ${queue.name} on their own within ${DEFAULT_HOLD.holdSeconds} s.`,
+        `They become visible in ${queue.name} on their own within ${hold} s.`,
       );
     }
   }

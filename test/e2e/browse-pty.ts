@@ -20,6 +20,8 @@ export const KEY = {
 } as const;
 
 export interface PtyRun {
+  /** The process id (the CLI itself, or the sh that execs it). */
+  pid: number;
   /** Sends keys as typed. */
   press(...keys: string[]): void;
   /** What the terminal shows now, one line a row, trailing spaces and empty last rows trimmed. */
@@ -71,6 +73,7 @@ export function runInPty(args: string[], opts: PtyOptions): PtyRun {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   return {
+    pid: child.pid,
     press(...keys) {
       for (const k of keys) child.write(k);
     },

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -254,6 +255,51 @@ describe("browse in a terminal", () => {
     expect(envs).toHaveLength(5);
     expect(envs[0]).toMatchObject({ messageId: expect.any(String), messageAttributes: { kind: { DataType: "String" } } });
     expect(await counts(q.url)).toEqual({ visible: 5, inFlight: 0 });
+  });
+
+  test("a hold that ran out: the message is received again before the delete, or reported when a consumer has it", async () => {
+    // GIVEN a session (holding for 3 s, renewed every second) with alpha-1 and alpha-3 selected
+    const q = await createQueue("br-lapse");
+    await seedFive(q.url);
+    const run = browse(["br-lapse", "--hold", "3s"]);
+    await run.waitFor("5 held · 0 selected");
+    await select(run, "alpha-1");
+    await select(run, "alpha-3");
+    await run.waitFor("2 selected");
+    run.press("/");
+    await run.waitFor("type to search");
+    run.press(KEY.esc);
+    await run.waitFor("5 held · 2 selected");
+
+    // WHEN the process is suspended past its hold and a consumer takes alpha-1 (and lets the others go)
+    process.kill(run.pid, "SIGSTOP");
+    let taken: string | undefined;
+    while (!taken) {
+      const r = await server.client.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 120 }));
+      for (const m of r.Messages ?? []) {
+        if (m.Body!.includes("alpha-1")) taken = m.ReceiptHandle!;
+        else await server.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: q.url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      }
+    }
+    process.kill(run.pid, "SIGCONT");
+
+    // THEN the list marks the lapsed hold, and deleting both re-fetches alpha-3 and reports alpha-1
+    await run.waitFor("5 slipped out of the hold (!)");
+    run.press(KEY.enter);
+    await run.waitFor("2 messages: what now?");
+    run.press(KEY.down, KEY.enter);
+    await run.waitFor("Delete 2 messages from br-lapse?");
+    run.press("y", KEY.enter);
+    await run.waitFor("Deleted 1 message from br-lapse.");
+    await run.waitFor(/not deleted: this session's hold on it ran out/);
+    expect(run.screen()).toContain("Received 1 message again whose hold had lapsed.");
+    run.press("q");
+    expect(await run.exited()).toBe(0);
+
+    // alpha-1 was not deleted: the consumer still has it; alpha-3 is gone; the rest are visible.
+    expect(await counts(q.url)).toEqual({ visible: 3, inFlight: 1 });
+    await server.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: q.url, ReceiptHandle: taken, VisibilityTimeout: 0 }));
+    expect((await drainTags(q.url)).map((m) => m.tag)).toEqual(["alpha-0", "alpha-1", "alpha-2", "alpha-4"]);
   });
 
   test("--filter lists only matching messages and releases the rest", async () => {

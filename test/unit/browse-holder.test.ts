@@ -149,6 +149,14 @@ describe("hold", () => {
     holder.stopHeartbeat();
   });
 
+  test("a heartbeat after the hold already ran out marks those messages lost without trusting the stale handle", async () => {
+    const holder = await heldThree();
+    clock += 61_000;
+    await holder.beat();
+    expect(holder.list().map((m) => m.state)).toEqual(["lost", "lost", "lost"]);
+    expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([]);
+  });
+
   test("verify re-fetches a lost message (new handle) and releases others received on the way", async () => {
     const holder = await heldThree();
     holder.get("id-2")!.state = "lost";
