@@ -175,6 +175,10 @@ export class Holder {
         }
         o.onProgress?.({ kept: kept(), scanned });
       }
+    } catch (err) {
+      // A failed receive must not leave what was not kept hidden until its timeout.
+      if (extra.size) await releaseHandles(this.sqs, this.url, [...extra.values()].map((h) => h.receiptHandle)).catch(() => undefined);
+      throw err;
     } finally {
       this.extraDuringScan = undefined;
     }

@@ -111,6 +111,18 @@ describe("snapshot", () => {
     expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
   });
 
+  test("a receive that fails releases what the scan held but did not keep, and rethrows", async () => {
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [msg(1), msg(2)] })
+      .rejects(new Error("access denied"));
+    const holder = new Holder(sqsContext(), URL, OPTS);
+    await expect(holder.snapshot({ limit: 100, scan: 1000, filter: (e) => e.body.includes('"n":1') })).rejects.toThrow();
+    expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([[expect.objectContaining({ ReceiptHandle: "h2", VisibilityTimeout: 0 })]]);
+    // The kept one is still held: the command's releaseAll gives it back.
+    expect(holder.list().map((m) => m.id)).toEqual(["id-1"]);
+  });
+
   test("stops at --limit and releases what came beyond it", async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [msg(1), msg(2), msg(3)] });
     const holder = new Holder(sqsContext(), URL, OPTS);
