@@ -7,6 +7,7 @@ import { DEFAULT_HOLD, Holder } from "../browse/holder.js";
 import type { Paint } from "../browse/list.js";
 import { confirm, Leave, type Screen } from "../browse/prompts.js";
 import { BrowseSession } from "../browse/session.js";
+import { leaveNotes, snapshotNotes } from "../browse/summary.js";
 import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
 import type { CommandContext } from "./context.js";
 
@@ -87,22 +88,10 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     };
     const snap = await scanOnce(visibleBefore);
     if (ctx.signal.aborted) throw new Leave();
-    if (snap.kept === 0) {
-      ui.info(filter ? `No message in ${queue.name} matches ${opts.filter} (${snap.scanned} read).` : `${queue.name} has no visible messages.`);
-      return;
-    }
-    ui.info(
-      `Holding ${snap.kept} message${snap.kept === 1 ? "" : "s"} from ${queue.name}` +
-        (filter ? ` matching ${opts.filter} (${snap.scanned} read)` : "") +
-        (snap.truncated ? ` (stopped at ${snap.kept >= limit ? `--limit ${limit}` : `--scan ${scan}`}; about ${visibleBefore} were visible)` : "") +
-        `. They stay hidden from consumers until you leave; q or Esc leaves, Ctrl-C too.`,
-    );
-    if (queue.fifo && !snap.truncated && snap.scanned < visibleBefore) {
-      ui.info(
-        `${queue.name} is FIFO: the rest of a message group cannot be received while its first messages are held, so about ${visibleBefore - snap.scanned} more are not listed yet (act on some, then r receives more).`,
-      );
-    }
-    if (snap.releaseFailed) ui.warn(`${snap.releaseFailed} messages read but not kept could not be released; they become visible within ${hold} s.`);
+    const notes = snapshotNotes(snap, { queue: queue.name, fifo: queue.fifo, filter: opts.filter, limit, scan, visibleBefore, holdSeconds: hold });
+    notes.info.forEach((l) => ui.info(l));
+    notes.warn.forEach((l) => ui.warn(l));
+    if (notes.empty) return;
     const title = `${queue.name}${queue.fifo ? " (FIFO)" : ""}${filter ? ` · filter ${opts.filter}` : ""}`;
     const receiveMore = async () => {
       const before = holder.list().length;
@@ -121,15 +110,17 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     const exhausted = policy ? holder.list().filter((m) => (m.envelope.receiveCount ?? 0) >= policy.maxReceiveCount).length : 0;
     const r = await holder.releaseAll();
     const t = session?.totals;
-    const done = t ? [t.deleted && `deleted ${t.deleted}`, t.moved && `moved ${t.moved}`].filter(Boolean).join(", ") : "";
-    if (r.released) ui.info(`Released ${r.released} message${r.released === 1 ? "" : "s"}: visible in ${queue.name} again now.${done ? ` This session ${done}.` : ""}`);
-    else if (done) ui.info(`This session ${done}.`);
-    if (exhausted) {
-      ui.warn(
-        `${exhausted} message${exhausted === 1 ? " has" : "s have"} now been received ${policy!.maxReceiveCount} times: the next receive by anyone moves ${exhausted === 1 ? "it" : "them"} to the DLQ.`,
-      );
-    }
-    if (r.lost) ui.warn(`${r.lost} message${r.lost === 1 ? "" : "s"} had slipped out of this session's hold (visible again already, or taken by a consumer).`);
+    const notes = leaveNotes({
+      queue: queue.name,
+      released: r.released,
+      lost: r.lost,
+      deleted: t?.deleted ?? 0,
+      moved: t?.moved ?? 0,
+      exhausted,
+      maxReceiveCount: policy?.maxReceiveCount,
+    });
+    notes.info.forEach((l) => ui.info(l));
+    notes.warn.forEach((l) => ui.warn(l));
     if (r.failed) {
       // Thrown from finally on purpose: failing to give messages back outranks how the session ended.
       // eslint-disable-next-line no-unsafe-finally
