@@ -7,6 +7,7 @@ export function registerBrowseCommand(program: Command, rt: Runtime): void {
     .command("browse")
     .alias("interactive")
     .argument("<queue>", "queue name, URL or ARN")
+    .summary("interactive: pick messages from a searchable list, then view, delete, redrive, export or copy them")
     .description(
       "look through a queue's messages in a searchable list, pick some, and view, delete, redrive, export or copy them " +
         "(needs a terminal; every message not acted on is visible again when you leave)",
