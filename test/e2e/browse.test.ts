@@ -208,6 +208,16 @@ describe("browse in a terminal", () => {
     expect(await counts(q.url)).toEqual({ visible: 5, inFlight: 0 });
   });
 
+  test("SIGTERM while the list is open releases everything and exits 130", async () => {
+    const q = await createQueue("br-sigterm");
+    await seedFive(q.url);
+    const run = browse(["br-sigterm"]);
+    await run.waitFor("5 held · 0 selected");
+    process.kill(run.pid, "SIGTERM");
+    expect(await run.exited()).toBe(130);
+    expect(await counts(q.url)).toEqual({ visible: 5, inFlight: 0 });
+  });
+
   test("Ctrl-C at the delete confirmation deletes nothing and releases everything", async () => {
     const q = await createQueue("br-ctrlc-confirm");
     await seedFive(q.url);
