@@ -9,7 +9,7 @@ import type { Envelope } from "../core/envelope.js";
 import type { Paint } from "./list.js";
 import type { ListItem } from "./list.js";
 import { initialState, reduce, renderPicker, listRows, type Key, type PickerResult, type PickerState } from "./picker-state.js";
-import { reduceViewer, renderViewer, type ViewerState } from "./viewer.js";
+import { layout, messageLines, reduceViewer, renderViewer, type ViewerState } from "./viewer.js";
 
 /** The user left (Ctrl-C at a prompt, or SIGINT/SIGTERM): release everything and go. */
 export class Leave extends Error {
@@ -104,7 +104,15 @@ const viewerPrompt = createPrompt<"back", ViewerConfig>((config, done) => {
   const [finished, setFinished] = useState(false);
   useResize(config.screen);
   const { width, rows } = size(config.screen);
-  const view = renderViewer(config.envs, state, { width, rows, now: (config.screen.now ?? Date.now)(), paint: config.screen.paint });
+  const now = useRef((config.screen.now ?? Date.now)()).current;
+  const cache = useRef(new Map<string, string[]>()).current;
+  const lay = (env: Envelope, w: number) => {
+    const key = `${config.envs.indexOf(env)}:${w}`;
+    let lines = cache.get(key);
+    if (!lines) cache.set(key, (lines = layout(messageLines(env, now), w, config.screen.paint)));
+    return lines;
+  };
+  const view = renderViewer(config.envs, state, { width, rows, now, paint: config.screen.paint }, lay);
   useKeypress((key, rl) => {
     if (finished) return;
     rl.clearLine(0);

@@ -133,11 +133,12 @@ export function renderViewer(
   envs: Envelope[],
   state: ViewerState,
   opts: { width: number; rows: number; now: number; paint?: Paint },
+  /** Lays out one message; the prompt passes a memoised one so a 1 MiB body is not re-wrapped on every key. */
+  lay: (env: Envelope, width: number) => string[] = (env, width) => layout(messageLines(env, opts.now), width, opts.paint ?? plainPaint),
 ): { top: string; bottom: string; lines: number; page: number } {
   const p = opts.paint ?? plainPaint;
   const width = Math.max(20, opts.width - 1);
-  const env = envs[state.index]!;
-  const all = layout(messageLines(env, opts.now), width, p);
+  const all = lay(envs[state.index]!, width);
   const page = Math.max(3, opts.rows - 1 - VIEWER_CHROME);
   const offset = Math.max(0, Math.min(state.offset, all.length - page));
   const shown = all.slice(offset, offset + page);
