@@ -22,16 +22,31 @@ export interface DeleteOutcome {
   /** Hold lapsed and not found again: not deleted, and said so. */
   missing: string[];
   refetched: string[];
+  /** Not attempted: the user interrupted. Still held, released on the way out. */
+  skipped: number;
 }
 
-export async function deleteSelected(sqs: SqsContext, holder: Holder, ids: string[]): Promise<DeleteOutcome> {
+/**
+ * Deletes with this session's receipt handles, after `verify` made sure each hold is
+ * still ours. An abort stops between batches of 10; the rest stay held (and are
+ * released on the way out), counted in `skipped`.
+ */
+export async function deleteSelected(sqs: SqsContext, holder: Holder, ids: string[], signal?: AbortSignal): Promise<DeleteOutcome> {
   const v = await holder.verify(ids);
-  const byHandle = new Map(v.ready.map((id) => [holder.get(id)!.receiptHandle, id]));
-  const out = await deleteHandles(sqs, holder.url, [...byHandle.keys()]);
-  const deleted = out.ok.map((h) => byHandle.get(h)!);
-  holder.markDone(deleted);
-  const failed = out.failed.map((f) => ({ id: byHandle.get(f.receiptHandle) ?? "?", code: f.code, message: f.message }));
-  return { deleted, failed, missing: v.missing, refetched: v.refetched };
+  const result: DeleteOutcome = { deleted: [], failed: [], missing: v.missing, refetched: v.refetched, skipped: 0 };
+  for (let i = 0; i < v.ready.length; i += 10) {
+    if (signal?.aborted) {
+      result.skipped = v.ready.length - i;
+      break;
+    }
+    const byHandle = new Map(v.ready.slice(i, i + 10).map((id) => [holder.get(id)!.receiptHandle, id]));
+    const out = await deleteHandles(sqs, holder.url, [...byHandle.keys()]);
+    const deleted = out.ok.map((h) => byHandle.get(h)!);
+    holder.markDone(deleted);
+    result.deleted.push(...deleted);
+    result.failed.push(...out.failed.map((f) => ({ id: byHandle.get(f.receiptHandle) ?? "?", code: f.code, message: f.message })));
+  }
+  return result;
 }
 
 export interface RedriveTarget {
@@ -49,6 +64,8 @@ export interface RedriveOutcome {
   duplicates: Failure[];
   missing: string[];
   refetched: string[];
+  /** Not attempted: the user interrupted. Still held, released on the way out. */
+  skipped: number;
 }
 
 /** The largest batch SQS takes, in bytes (all entries together). */
@@ -97,11 +114,16 @@ export function redriveEntry(env: Envelope, index: number, fifoTarget: boolean):
  * delete from the source only the entries the target accepted. A crash between the
  * two leaves a message in both queues (a duplicate), never in neither.
  */
-export async function redriveSelected(sqs: SqsContext, holder: Holder, ids: string[], target: RedriveTarget): Promise<RedriveOutcome> {
+export async function redriveSelected(sqs: SqsContext, holder: Holder, ids: string[], target: RedriveTarget, signal?: AbortSignal): Promise<RedriveOutcome> {
   const v = await holder.verify(ids);
   const items = v.ready.map((id) => holder.get(id)!);
-  const result: RedriveOutcome = { moved: [], sendFailed: [], duplicates: [], missing: v.missing, refetched: v.refetched };
-  for (const batch of packBatches(items)) {
+  const result: RedriveOutcome = { moved: [], sendFailed: [], duplicates: [], missing: v.missing, refetched: v.refetched, skipped: 0 };
+  const batches = packBatches(items);
+  for (const [n, batch] of batches.entries()) {
+    if (signal?.aborted) {
+      result.skipped = batches.slice(n).reduce((sum, b) => sum + b.length, 0);
+      break;
+    }
     const entries: SendMessageBatchRequestEntry[] = [];
     const byEntry = new Map<string, (typeof items)[number]>();
     batch.forEach((m, i) => {

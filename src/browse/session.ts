@@ -163,12 +163,13 @@ export class BrowseSession {
       this.ui.info("Not deleted.");
       return false;
     }
-    const out = await deleteSelected(this.sqs, this.holder, ids);
+    const out = await deleteSelected(this.sqs, this.holder, ids, this.screen.signal);
     this.totals.deleted += out.deleted.length;
     if (out.refetched.length) this.ui.info(`Received ${plural(out.refetched.length, "message")} again whose hold had lapsed.`);
     if (out.deleted.length) this.ui.success(`Deleted ${plural(out.deleted.length, "message")} from ${this.queue.name}.`);
     this.reportFailures("not deleted", out.failed);
     this.reportMissing("not deleted", out.missing);
+    if (out.skipped) this.ui.warn(`Interrupted: ${plural(out.skipped, "message")} not deleted.`);
     return out.deleted.length > 0;
   }
 
@@ -192,7 +193,7 @@ export class BrowseSession {
       groups.set(t, [...(groups.get(t) ?? []), id]);
     }
     for (const [target, group] of groups) {
-      const out = await redriveSelected(this.sqs, this.holder, group, target);
+      const out = await redriveSelected(this.sqs, this.holder, group, target, this.screen.signal);
       moved += out.moved.length;
       this.totals.moved += out.moved.length;
       if (out.moved.length) this.ui.success(`Moved ${plural(out.moved.length, "message")} to ${target.name}.`);
@@ -201,6 +202,7 @@ export class BrowseSession {
         this.ui.warn(`${d.id} was sent to ${target.name} but could not be deleted from ${this.queue.name} (${d.code}): it is in both now; delete it from the list to finish.`);
       }
       this.reportMissing(`not moved`, out.missing);
+      if (out.skipped) this.ui.warn(`Interrupted: ${plural(out.skipped, "message")} not moved.`);
     }
     return moved > 0;
   }

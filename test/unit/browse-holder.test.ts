@@ -235,6 +235,19 @@ describe("actions", () => {
     expect(holder.list().map((m) => m.id)).toEqual(["id-2", "id-3"]);
   });
 
+  test("an interrupt stops a delete between batches; the rest stay held", async () => {
+    const holder = await held(Array.from({ length: 25 }, (_, i) => msg(i)));
+    const ac = new AbortController();
+    sqsMock.on(DeleteMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string; ReceiptHandle: string }> }) => {
+      ac.abort();
+      return batchReply()(input);
+    });
+    const out = await deleteSelected(sqsContext(), holder, holder.list().map((m) => m.id), ac.signal);
+    expect(out.deleted).toHaveLength(10);
+    expect(out.skipped).toBe(15);
+    expect(holder.list()).toHaveLength(15);
+  });
+
   test("redrive deletes from the source only what the target accepted", async () => {
     const holder = await held([msg(1), msg(2), msg(3)]);
     sqsMock.on(SendMessageBatchCommand).resolves({
