@@ -29,7 +29,7 @@ export interface PickerState {
   note?: string;
 }
 
-export type PickerResult = { kind: "act"; ids: string[] } | { kind: "quit" } | { kind: "reload" };
+export type PickerResult = { kind: "act"; ids: string[] } | { kind: "view"; ids: string[] } | { kind: "quit" } | { kind: "reload" };
 
 export function initialState(items: ListItem[], previous?: Partial<PickerState>): PickerState {
   const ids = new Set(items.map((i) => i.id));
@@ -137,12 +137,16 @@ export function reduce(state: PickerState, key: Key, pageSize = PAGE): { state: 
   if (ch === "/") return { state: { ...s, searching: true } };
   if (ch === "a") return { state: toggleAll(s) };
   if (ch === "r") return { state: s, result: { kind: "reload" } };
+  if (ch === "v") {
+    const current = visibleItems(s)[s.cursor];
+    return current ? { state: s, result: { kind: "view", ids: [current.id] } } : { state: s };
+  }
   if (ch === "k") return { state: move(s, -1) };
   if (ch === "j") return { state: move(s, 1) };
   if (ch === "g") return { state: move(s, -Infinity) };
   if (ch === "G") return { state: move(s, Infinity) };
   if (ch !== undefined && ch !== " ") {
-    return { state: { ...s, note: `Press / to search, space to select, enter to act, r to receive more, q to leave.` } };
+    return { state: { ...s, note: `Press / to search, space to select, enter to act, v to view, r to receive more, q to leave.` } };
   }
   return { state: s };
 }
@@ -191,12 +195,13 @@ export function renderPicker(state: PickerState, opts: RenderOptions): { top: st
   const shown =
     visible.length > size ? `showing ${start + 1}-${Math.min(start + size, visible.length)} of ${visible.length}` : state.query ? `${visible.length} match` : "";
   const lost = state.items.filter((i) => i.lost).length;
-  const status = [`${state.items.length - lost} held`, lost ? `${lost} slipped out of the hold (!)` : "", shown, `${state.checked.size} selected`]
+  const target = state.searching ? "" : state.checked.size ? `enter acts on the ${state.checked.size} selected` : visible.length ? "enter acts on the message at ❯" : "";
+  const status = [`${state.items.length - lost} held`, lost ? `${lost} slipped out of the hold (!)` : "", shown, `${state.checked.size} selected`, target]
     .filter(Boolean)
     .join(" · ");
   const help = state.searching
     ? "type to search · ↑↓ move · tab select · enter done · esc clear search"
-    : `↑↓ move · space select · a all · / search · r more · enter ${state.checked.size ? `act on ${state.checked.size} selected` : "act on this message"} · q quit`;
+    : "↑↓ move · space select · enter act · / search · q quit · v view · a all · r more";
   const footer = [
     state.note ? p.yellow(truncate(state.note, width - 1)) : p.dim(truncate(status, width - 1)),
     p.dim(truncate(help, width - 1)),

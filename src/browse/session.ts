@@ -65,6 +65,10 @@ export class BrowseSession {
       // Back at the list later: same search, cursor and selection (acted-on ids drop out).
       this.picker = state;
       if (result.kind === "quit") return;
+      if (result.kind === "view") {
+        await viewMessages(this.screen, result.ids.map((id) => this.holder.get(id)!.envelope));
+        continue;
+      }
       if (result.kind === "reload") {
         const n = await this.receiveMore();
         this.ui.info(n > 0 ? `Received ${plural(n, "more message")}.` : "No more messages to receive (or --limit reached).");

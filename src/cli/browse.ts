@@ -22,7 +22,8 @@ export function registerBrowseCommand(program: Command, rt: Runtime): void {
 Keys in the list:
   ↑/↓ PgUp/PgDn  move           space  select/unselect     a  select all shown
   /              search          enter  act on the selection (or the message under the cursor)
-  r              receive more    q, Esc leave               Ctrl-C leave (at any step)
+  v              view the message under the cursor             r  receive more
+  q, Esc         leave           Ctrl-C leave (at any step)
 In menus and questions Esc goes back one step; in the message view q, Esc or enter do.
 
 While you browse, the listed messages are hidden from consumers (sqsctl renews their

@@ -116,6 +116,7 @@ describe("picker keys", () => {
   test("q and Esc leave; r asks for more messages; other letters only show a hint", () => {
     const s = initialState(items);
     expect(reduce(s, k("r")).result).toEqual({ kind: "reload" });
+    expect(reduce(press(s, k("down")), k("v")).result).toEqual({ kind: "view", ids: [items[1]!.id] });
     expect(reduce(s, k("q")).result).toEqual({ kind: "quit" });
     expect(reduce(s, k("escape")).result).toEqual({ kind: "quit" });
     const x = reduce(s, k("x"));
@@ -173,7 +174,7 @@ describe("picker screen", () => {
     expect(lines.length).toBeLessThanOrEqual(19);
     expect(view.bottom.split("\n").length).toBe(listRows(20) + 2);
     expect(view.bottom).toContain("❯ ◉ 00000020");
-    expect(view.bottom).toContain("50 held · showing 6-21 of 50 · 1 selected");
+    expect(view.bottom).toContain("50 held · showing 6-21 of 50 · 1 selected · enter acts on the 1 selected");
     expect(view.bottom).toContain("space select");
     for (const l of lines) expect(Array.from(l).length).toBeLessThan(80);
   });
