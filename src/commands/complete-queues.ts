@@ -38,9 +38,10 @@ export default async function completeQueues(ctx: CommandContext, words: string[
 }
 
 async function listNames(ctx: CommandContext, g: ReturnType<typeof lineGlobals>): Promise<string[]> {
-  const abort = AbortSignal.timeout(REFRESH_BUDGET_MS);
   const globals = { ...ctx.globals, ...g, debug: false, quiet: true };
   const sqs = await createSqsContext(globals, ctx.io.env, ctx.ui, { maxSockets: 1 });
+  // The budget covers credentials and requests; loading the SDK (~0.1 s) comes before it.
+  const abort = AbortSignal.timeout(REFRESH_BUDGET_MS);
   try {
     const names: string[] = [];
     let token: string | undefined;

@@ -12,6 +12,8 @@ export interface Reading {
   delayed: number;
   /** The queue's dead-letter queue, when it has a redrive policy. */
   dlq: { name: string; arn: string; depth: number | null } | null;
+  /** Known to be some queue's DLQ even when that queue is not watched. */
+  knownDlq?: boolean;
 }
 
 /** One NDJSON line of `sqsctl watch` when piped. */
@@ -77,7 +79,7 @@ export class WatchModel {
       s.points.push({ t, depth });
       if (s.points.length > MAX_POINTS) s.points.shift();
       s.last = r;
-      s.isDlq = this.dlqArns.has(r.arn);
+      s.isDlq = this.dlqArns.has(r.arn) || r.knownDlq === true;
       samples.push({
         time: new Date(t).toISOString(),
         queue: r.name,
@@ -180,10 +182,10 @@ function fit(text: string, width: number, align: "left" | "right" = "left"): str
 export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   const p = o.paint;
   const rows = model.rows();
-  const width = Math.max(40, o.width);
+  const width = Math.max(20, o.width);
   const numW = { visible: 9, inFlight: 10, delayed: 8, dlq: 12, rate: 8 };
   const fixed = numW.visible + numW.inFlight + numW.delayed + numW.dlq + numW.rate + 6 * 1;
-  const nameW = Math.min(Math.max(12, ...rows.map((r) => r.name.length + (r.isDlq ? 6 : 0))), Math.max(12, width - fixed - 8));
+  const nameW = Math.min(Math.max(12, ...rows.map((r) => r.name.length + (r.isDlq ? 6 : 0))), Math.max(8, width - fixed - 8));
   const sparkW = Math.max(0, Math.min(40, width - fixed - nameW - 1));
 
   const title = `${p.bold("sqsctl watch")}  ${rows.length} queue${rows.length === 1 ? "" : "s"}  ${o.interval}  ${o.target}`;
@@ -203,7 +205,7 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   ];
   lines.push(p.bold(cols.join(" ").trimEnd()));
 
-  const room = Math.max(1, o.height - lines.length - 1);
+  const room = Math.max(1, o.height - lines.length);
   const shown = rows.length > room ? rows.slice(0, room - 1) : rows;
   for (const s of shown) {
     const grew = WatchModel.dlqGrew(s);
@@ -238,5 +240,6 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   }
   if (shown.length < rows.length) lines.push(p.dim(`… ${rows.length - shown.length} more queues: narrow with --prefix or name them`));
   if (rows.length === 0) lines.push(p.dim("No queues match yet; waiting for one to appear."));
-  return lines.slice(0, Math.max(1, o.height));
+  // A narrow terminal cuts lines (losing their colour) rather than wrapping them.
+  return lines.slice(0, Math.max(1, o.height)).map((l) => (visibleLength(l) > width ? fit(l, width) : l));
 }

@@ -3,7 +3,7 @@ import type { Reading } from "../core/watch.js";
 import { parseRedrivePolicy } from "../core/redrive-policy.js";
 import type { SqsContext } from "./client.js";
 import { errorCode } from "./errors.js";
-import { getQueueAttributes, listQueueUrls, resolveQueue } from "./queues.js";
+import { getQueueAttributes, listDeadLetterSources, listQueueUrls, resolveQueue } from "./queues.js";
 
 const COUNTS = [
   "QueueArn",
@@ -23,6 +23,7 @@ const gone = (err: unknown) => /QueueDoesNotExist|NonExistentQueue/.test(errorCo
 export class QueuePoller {
   private named: Array<{ name: string; url: string }> | undefined;
   private readonly dlqUrls = new Map<string, string | null>();
+  private readonly knownDlqs = new Set<string>();
   /** How many matching queues were left out by the limit at the last read. */
   leftOut = 0;
 
@@ -36,7 +37,15 @@ export class QueuePoller {
   async read(): Promise<Reading[]> {
     let targets: Array<{ name: string; url: string }>;
     if (this.refs.length > 0) {
-      this.named ??= await Promise.all(this.refs.map(async (r) => resolveQueue(this.sqs, r)));
+      this.named ??= await Promise.all(
+        this.refs.map(async (r) => {
+          const q = await resolveQueue(this.sqs, r);
+          // A DLQ watched without its sources is still shown as one, where the server can tell.
+          const sources = await listDeadLetterSources(this.sqs, q.url).catch(() => undefined);
+          if (sources && sources.length > 0) this.knownDlqs.add(q.name);
+          return q;
+        }),
+      );
       targets = this.named;
     } else {
       const urls = (await listQueueUrls(this.sqs, this.prefix)).sort();
@@ -77,6 +86,7 @@ export class QueuePoller {
       visible: Number(a.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
       delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+      knownDlq: this.knownDlqs.has(name),
       dlq: policy ? { arn: policy.deadLetterTargetArn, name: policy.deadLetterTargetArn.split(":").at(-1) ?? "", depth: null } : null,
     };
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,9 +21,38 @@ export function scriptFile(text: string, name = "completion"): string {
  * one a line.
  */
 export function bashComplete(script: string, words: string[], env: Record<string, string> = {}): string[] {
+  const r = spawnSync("bash", ["--norc", "--noprofile", "-c", bashProgram(script, words)], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    timeout: 20_000,
+  });
+  if (r.status !== 0) throw new Error(`bash completion failed (${r.status}): ${r.stderr}`);
+  return r.stdout.split("\n").filter(Boolean);
+}
+
+/**
+ * The same without blocking the event loop: needed when the SQS server the completion
+ * asks runs inside the test process.
+ */
+export function bashCompleteAsync(script: string, words: string[], env: Record<string, string> = {}): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["--norc", "--noprofile", "-c", bashProgram(script, words)], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(out.split("\n").filter(Boolean)) : reject(new Error(`bash completion failed (${code}): ${err}`))));
+  });
+}
+
+function bashProgram(script: string, words: string[]): string {
   const file = scriptFile(script);
   const quoted = words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
-  const program = [
+  return [
     `source '${file}'`,
     `COMP_WORDS=(${quoted})`,
     `COMP_CWORD=${words.length - 1}`,
@@ -33,13 +62,6 @@ export function bashComplete(script: string, words: string[], env: Record<string
     `"$fn"`,
     `printf '%s\\n' "\${COMPREPLY[@]}"`,
   ].join("\n");
-  const r = spawnSync("bash", ["--norc", "--noprofile", "-c", program], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-    timeout: 20_000,
-  });
-  if (r.status !== 0) throw new Error(`bash completion failed (${r.status}): ${r.stderr}`);
-  return r.stdout.split("\n").filter(Boolean);
 }
 
 /** `complete -C LINE` in fish: what fish would offer for LINE, as "candidate\tdescription" lines. */
