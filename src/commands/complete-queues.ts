@@ -1,4 +1,3 @@
-import { ListQueuesCommand } from "@aws-sdk/client-sqs";
 import { join } from "node:path";
 import {
   cacheDir,
@@ -11,7 +10,6 @@ import {
   writeCache,
   type CacheEntry,
 } from "../completion/queue-cache.js";
-import { createSqsContext } from "../sqs/client.js";
 import type { CommandContext } from "./context.js";
 
 /**
@@ -38,6 +36,8 @@ export default async function completeQueues(ctx: CommandContext, words: string[
 }
 
 async function listNames(ctx: CommandContext, g: ReturnType<typeof lineGlobals>): Promise<string[]> {
+  // Loaded only on a refresh: a cache hit must not pay for the SDK.
+  const [{ ListQueuesCommand }, { createSqsContext }] = await Promise.all([import("@aws-sdk/client-sqs"), import("../sqs/client.js")]);
   const globals = { ...ctx.globals, ...g, debug: false, quiet: true };
   const sqs = await createSqsContext(globals, ctx.io.env, ctx.ui, { maxSockets: 1 });
   // The budget covers credentials and requests; loading the SDK (~0.1 s) comes before it.
