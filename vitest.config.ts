@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
+    // In CI also write a JSON report, from which .ci/run prints a "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: process.env.SQSCTL_TEST_REPORT ?? "test-results/vitest.json" },
   },
 });
