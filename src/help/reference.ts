@@ -52,15 +52,14 @@ export function commandsMarkdown(program: Command, topics: Record<string, { summ
   return `${out.join("\n")}\n`;
 }
 
-/** The README block: a table of commands, each command's help folded under it. */
+/** The README block: each command's help (and each topic) folded under its name. */
 export function readmeBlock(program: Command, topics: Record<string, { summary: string; text: string }>): string {
   const entries = collect(program, { text: "" });
-  const out: string[] = [`<!-- ${GENERATED_NOTE} -->`, "", "| command | what it does |", "| --- | --- |"];
-  for (const e of entries.slice(1)) out.push(`| \`${e.path}\` | ${e.description.replace(/\|/g, "\\|")} |`);
-  for (const [name, t] of Object.entries(topics)) out.push(`| \`sqsctl help ${name}\` | ${t.summary} |`);
-  out.push("", "Full help for every command (the same text as `--help`):", "");
-  for (const e of entries) out.push(`<details><summary><code>${e.path}</code></summary>`, "", "```text", e.help, "```", "", "</details>");
-  out.push("", "More: [docs/commands.md](docs/commands.md).");
+  const out: string[] = [`<!-- ${GENERATED_NOTE} -->`];
+  const fold = (title: string, text: string) => out.push(`<details><summary><code>${title}</code></summary>`, "", "```text", text, "```", "", "</details>");
+  for (const e of entries) fold(e.path, e.help);
+  for (const [name, t] of Object.entries(topics)) fold(`sqsctl help ${name}`, t.text.trimEnd());
+  out.push("", "The same on one page: [docs/commands.md](docs/commands.md).");
   return out.join("\n");
 }
 
