@@ -14,9 +14,15 @@ export function registerOperatorCommands(program: Command, rt: Runtime): void {
       "after",
       `
 On a terminal the view is full-screen: q, Esc or Ctrl-C leaves and restores the
-terminal, r refreshes now. Queues that are DLQs are marked (dlq); a DLQ that grew
-since the last refresh, and the DLQ DEPTH of a queue whose DLQ grew, turn red.
-Piped, or with -o ndjson/json, it prints one JSON object per queue per refresh:
+terminal, r refreshes now. Columns: VISIBLE, IN FLIGHT, DELAYED (SQS's approximate
+counts); DLQ DEPTH, for a queue with a redrive policy, the messages in its DLQ and
+(+N) how many arrived since you started watching; Δ/MIN, the change in depth
+(visible + in flight + delayed) per minute over the last refresh; and a sparkline
+of depth since you started. Queues that are DLQs are marked (dlq): yellow while
+they hold messages, red when they grew at the last refresh.
+
+Piped, or with -o ndjson (or json), it prints one JSON object per queue per
+refresh instead, for scripts and graphs; --count N stops after N refreshes:
   {"time","queue","visible","inFlight","delayed","depth","changePerMinute",
    "isDlq","dlq","dlqDepth"}
 ${examples([

@@ -183,10 +183,17 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   const p = o.paint;
   const rows = model.rows();
   const width = Math.max(20, o.width);
-  const numW = { visible: 9, inFlight: 10, delayed: 8, dlq: 12, rate: 8 };
-  const fixed = numW.visible + numW.inFlight + numW.delayed + numW.dlq + numW.rate + 6 * 1;
-  const nameW = Math.min(Math.max(12, ...rows.map((r) => r.name.length + (r.isDlq ? 6 : 0))), Math.max(8, width - fixed - 8));
-  const sparkW = Math.max(0, Math.min(40, width - fixed - nameW - 1));
+  const wantedName = Math.max(12, ...rows.map((r) => r.name.length + (r.isDlq ? 6 : 0)));
+  // Narrow terminals get narrower number columns before queue names are cut.
+  const wide = { visible: 9, inFlight: 10, delayed: 8, dlq: 12, rate: 8 };
+  const narrow = { visible: 7, inFlight: 6, delayed: 7, dlq: 9, rate: 6 };
+  const sum = (w: typeof wide) => w.visible + w.inFlight + w.delayed + w.dlq + w.rate + 6;
+  const numW = width - sum(wide) >= Math.min(wantedName, 24) ? wide : narrow;
+  const fixed = sum(numW);
+  const head = numW === wide ? { inFlight: "IN FLIGHT", dlq: "DLQ DEPTH" } : { inFlight: "FLIGHT", dlq: "DLQ" };
+  const nameW = Math.min(wantedName, Math.max(8, width - fixed - 1));
+  const spare = width - fixed - nameW - 1;
+  const sparkW = spare >= 6 ? Math.min(40, spare) : 0;
 
   const title = `${p.bold("sqsctl watch")}  ${rows.length} queue${rows.length === 1 ? "" : "s"}  ${o.interval}  ${o.target}`;
   const right = `${o.clock}  ${p.dim("q to quit")}`;
@@ -197,9 +204,9 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   const cols = [
     fit("QUEUE", nameW),
     fit("VISIBLE", numW.visible, "right"),
-    fit("IN FLIGHT", numW.inFlight, "right"),
+    fit(head.inFlight, numW.inFlight, "right"),
     fit("DELAYED", numW.delayed, "right"),
-    fit("DLQ DEPTH", numW.dlq, "right"),
+    fit(head.dlq, numW.dlq, "right"),
     fit("Δ/MIN", numW.rate, "right"),
     ...(sparkW >= 4 ? [fit("DEPTH OVER SESSION", sparkW)] : []),
   ];
