@@ -47,6 +47,7 @@ export default async function watch(ctx: CommandContext, queues: string[], opts:
         interval: `every ${formatDuration(intervalS)}`,
         target: sqs.endpoint,
         clock: new Date().toTimeString().slice(0, 8),
+        leftOut: poller.leftOut,
       }),
     );
   };

@@ -159,6 +159,8 @@ export interface FrameOptions {
   target: string;
   /** wall-clock time of the frame, already formatted (keeps this module clock-free) */
   clock: string;
+  /** Matching queues left out by the watch limit. */
+  leftOut?: number;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -195,7 +197,8 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   const spare = width - fixed - nameW - 1;
   const sparkW = spare >= 6 ? Math.min(40, spare) : 0;
 
-  const title = `${p.bold("sqsctl watch")}  ${rows.length} queue${rows.length === 1 ? "" : "s"}  ${o.interval}  ${o.target}`;
+  const count = o.leftOut ? `${rows.length} of ${rows.length + o.leftOut} queues (narrow with --prefix)` : `${rows.length} queue${rows.length === 1 ? "" : "s"}`;
+  const title = `${p.bold("sqsctl watch")}  ${count}  ${o.interval}  ${o.target}`;
   const right = `${o.clock}  ${p.dim("q to quit")}`;
   const gap = width - visibleLength(title) - visibleLength(right);
   const lines = [gap >= 1 ? title + " ".repeat(gap) + right : fit(title, width)];

@@ -84,6 +84,8 @@ describe("frames", () => {
     expect(lines).toHaveLength(12);
     for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(60);
     expect(lines.at(-1)).toMatch(/… 22 more queues/);
+    const limited = renderFrame(m, { width: 120, height: 40, paint: NO_PAINT, interval: "every 2s", target: "x", clock: "", leftOut: 5 });
+    expect(limited[0]).toContain("30 of 35 queues (narrow with --prefix)");
   });
 
   test("shows a failed refresh until the next one succeeds", () => {
