@@ -115,4 +115,14 @@ describe("zsh and fish", () => {
     expect(fishComplete(real, "sqsctl queues cr")).toEqual(["create"]);
     expect(fishComplete(real, "sqsctl -o ").sort()).toEqual(["json", "ndjson", "table"]);
   });
+
+  test.skipIf(!hasShell("fish"))("fish completes queue names from the hidden command, with the words typed", () => {
+    // GIVEN a stand-in sqsctl that echoes its arguments as one more "queue"
+    const stub = scriptFile('#!/bin/sh\n[ "$1" = __complete-queues ] && printf \'orders\\norders-dlq\\n\' && shift && echo "args:$*"\n', "sqsctl");
+    spawnSync("chmod", ["+x", stub]);
+    const env = { PATH: `${stub.replace(/\/sqsctl$/, "")}:${process.env.PATH}` };
+    const real = completionScript("fish", realProgram(), topics);
+    expect(fishComplete(real, "sqsctl --local queues show ord", env).sort()).toEqual(["orders", "orders-dlq"]);
+    expect(fishComplete(real, "sqsctl --local queues show a", env)).toEqual(["args:-- --local queues show"]);
+  });
 });
