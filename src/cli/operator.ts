@@ -19,7 +19,7 @@ counts); DLQ DEPTH, for a queue with a redrive policy, the messages in its DLQ a
 (+N) how many arrived since you started watching; Δ/MIN, the change in depth
 (visible + in flight + delayed) per minute over the last refresh; and a sparkline
 of depth since you started. Queues that are DLQs are marked (dlq): yellow while
-they hold messages, red when they grew at the last refresh.
+they hold messages, red when they grew within the last minute.
 
 Piped, or with -o ndjson (or json), it prints one JSON object per queue per
 refresh instead, for scripts and graphs; --count N stops after N refreshes:

@@ -46,7 +46,8 @@ interface Series {
   changePerMinute: number | null;
   /** DLQ depth at the first reading and at the previous one (for "grew" highlighting). */
   dlqFirst: number | null;
-  dlqPrev: number | null;
+  /** The DLQ's depth at each refresh (for a queue with a redrive policy). */
+  dlqPoints: Point[];
 }
 
 /** Points kept per queue: enough for a wide sparkline, bounded for a long session. */
@@ -68,16 +69,17 @@ export class WatchModel {
       let s = this.series.get(r.name);
       const dlqDepth = r.dlq?.depth ?? null;
       if (!s) {
-        s = { name: r.name, isDlq: false, points: [], last: r, changePerMinute: null, dlqFirst: dlqDepth, dlqPrev: dlqDepth };
+        s = { name: r.name, isDlq: false, points: [], last: r, changePerMinute: null, dlqFirst: dlqDepth, dlqPoints: [] };
         this.series.set(r.name, s);
       } else {
-        s.dlqPrev = s.last.dlq?.depth ?? null;
         s.dlqFirst ??= dlqDepth;
       }
       const prev = s.points.at(-1);
       s.changePerMinute = prev && t > prev.t ? ((depth - prev.depth) * 60_000) / (t - prev.t) : null;
       s.points.push({ t, depth });
       if (s.points.length > MAX_POINTS) s.points.shift();
+      if (dlqDepth !== null) s.dlqPoints.push({ t, depth: dlqDepth });
+      if (s.dlqPoints.length > MAX_POINTS) s.dlqPoints.shift();
       s.last = r;
       s.isDlq = this.dlqArns.has(r.arn) || r.knownDlq === true;
       samples.push({
@@ -106,13 +108,24 @@ export class WatchModel {
   }
 
   /** A DLQ (or a queue's DLQ) that grew at the last refresh. */
+  /**
+   * A DLQ (or a queue's DLQ) that grew within the last minute: long enough to be seen
+   * between refreshes, short enough to go quiet once failures stop.
+   */
   static dlqGrew(s: Series): boolean {
-    if (s.isDlq) {
-      const [a, b] = s.points.slice(-2);
-      return Boolean(a && b && b.depth > a.depth);
-    }
-    return s.dlqPrev !== null && s.last.dlq?.depth != null && s.last.dlq.depth > s.dlqPrev;
+    return grewWithin(s.isDlq ? s.points : s.dlqPoints, GREW_WINDOW_MS);
   }
+}
+
+export const GREW_WINDOW_MS = 60_000;
+
+function grewWithin(points: Point[], windowMs: number): boolean {
+  const last = points.at(-1);
+  if (!last) return false;
+  for (let i = points.length - 1; i > 0 && points[i]!.t >= last.t - windowMs; i--) {
+    if (points[i]!.depth > points[i - 1]!.depth) return true;
+  }
+  return false;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

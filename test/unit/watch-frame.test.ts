@@ -55,15 +55,18 @@ describe("frames", () => {
     for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(100);
   });
 
-  test("a DLQ that grew at the last refresh is red; one holding messages is yellow", () => {
+  test("a DLQ that grew within the last minute is red; one holding messages is yellow", () => {
     const m = new WatchModel();
     m.add([orders(0, 0), dlq(0)], 0);
     m.add([orders(0, 2), dlq(2)], 2000);
     let lines = frame(m, TAGS);
     expect(lines.find((l) => l.includes("orders-dlq"))).toMatch(/^<red>orders-dlq \(dlq\) *<\/red>/);
     expect(lines.find((l) => l.startsWith("orders "))).toContain("<red>");
-    // No growth since: no longer red, but still holding messages.
+    // Still red a few refreshes later, so a person glancing at the screen sees it ...
     m.add([orders(0, 2), dlq(2)], 4000);
+    expect(frame(m, TAGS).find((l) => l.includes("orders-dlq"))).toMatch(/^<red>/);
+    // ... and no longer once a minute has passed without growth, but yellow while it holds messages.
+    m.add([orders(0, 2), dlq(2)], 63_000);
     lines = frame(m, TAGS);
     expect(lines.find((l) => l.includes("orders-dlq"))).toMatch(/^<yellow>orders-dlq \(dlq\)/);
     expect(lines.join("\n")).not.toContain("<red>");
