@@ -82,7 +82,7 @@ _sqsctl_args() {
     'purge') _sqsctl_r='queue' ;;
     'watch') _sqsctl_r='queue+' ;;
     'completion') _sqsctl_r='choices=bash,zsh,fish' ;;
-    'help') _sqsctl_r='words=exit-codes,filters,local,queues,purge,watch,completion+' ;;
+    'help') _sqsctl_r='words=filters,exit-codes,local,queues,purge,watch,completion+' ;;
     *) _sqsctl_r="" ;;
   esac
 }

@@ -6,7 +6,8 @@ import { HELP_TOPICS } from "../../src/help/topics.js";
 
 const timeout: Envelope = {
   messageId: "m-1",
-  body: JSON.stringify({ errorType: "Timeout", attempt: 3, customer: { tier: "gold" }, note: "refund pending" }),
+  groupId: "eu",
+  body: JSON.stringify({ errorType: "Timeout", attempt: 3, amount: 250, customer: { tier: "gold" }, note: "refund pending" }),
   messageAttributes: { reason: { DataType: "String", StringValue: "card_declined" } },
   receiveCount: 4,
   sentAt: "2026-11-22T09:15:00.000Z",
@@ -36,6 +37,7 @@ test("every --filter example in 'sqsctl help filters' parses and runs on real en
     "contains(body, 'refund')": [true, false],
     "messageAttributes.reason.StringValue == 'card_declined'": [true, false],
     "json.errorType == 'Timeout' && json.attempt >= `2`": [true, false],
+    'json.amount > `100` && groupId == `"eu"`': [true, false],
     "starts_with(sentAt, '2026-11-22')": [true, false],
     "json == `null`": [false, true],
     "contains(['Timeout', 'Throttled'], json.errorType)": [true, false],
