@@ -9,6 +9,13 @@ _sqsctl_sub() {
     '|local') _sqsctl_r='local' ;;
     '|queues'|'|queue') _sqsctl_r='queues' ;;
     '|purge') _sqsctl_r='purge' ;;
+    '|send') _sqsctl_r='send' ;;
+    '|send-batch'|'|bulk-send') _sqsctl_r='send-batch' ;;
+    '|receive') _sqsctl_r='receive' ;;
+    '|tail') _sqsctl_r='tail' ;;
+    '|export') _sqsctl_r='export' ;;
+    '|import') _sqsctl_r='import' ;;
+    '|dlq') _sqsctl_r='dlq' ;;
     '|watch') _sqsctl_r='watch' ;;
     '|completion') _sqsctl_r='completion' ;;
     '|help') _sqsctl_r='help' ;;
@@ -16,14 +23,20 @@ _sqsctl_sub() {
     'queues|show') _sqsctl_r='queues show' ;;
     'queues|create') _sqsctl_r='queues create' ;;
     'queues|delete'|'queues|rm') _sqsctl_r='queues delete' ;;
+    'dlq|list'|'dlq|ls') _sqsctl_r='dlq list' ;;
+    'dlq|inspect') _sqsctl_r='dlq inspect' ;;
+    'dlq|redrive') _sqsctl_r='dlq redrive' ;;
+    'dlq|moves') _sqsctl_r='dlq moves' ;;
+    'dlq|cancel') _sqsctl_r='dlq cancel' ;;
     *) _sqsctl_r="" ; return 1 ;;
   esac
 }
 
 _sqsctl_cmds() {
   case "$1" in
-    '') _sqsctl_r='local queues purge watch completion help' ;;
+    '') _sqsctl_r='local queues purge send send-batch receive tail export import dlq watch completion help' ;;
     'queues') _sqsctl_r='list show create delete' ;;
+    'dlq') _sqsctl_r='list inspect redrive moves cancel' ;;
     *) _sqsctl_r="" ;;
   esac
 }
@@ -38,6 +51,18 @@ _sqsctl_opts() {
     'queues create') _sqsctl_r='--fifo --content-based-dedup --dlq --create-dlq --max-receive --visibility-timeout --retention --delay --max-message-size --wait --sse --kms-key --tag --attribute --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'queues delete') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'purge') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'send') _sqsctl_r='--file --attr --delay --group-id --dedup-id --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'send-batch') _sqsctl_r='--raw --concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'receive') _sqsctl_r='--max --wait --visibility-timeout --delete --peek --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'tail') _sqsctl_r='--delete --max --until-empty --filter --wait --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'export') _sqsctl_r='--file --max --delete --append --wait --concurrency --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq list') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'watch') _sqsctl_r='--prefix --interval --count --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'completion') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'help') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
@@ -67,6 +92,44 @@ _sqsctl_optval() {
     'queues create|--kms-key') _sqsctl_r='none' ;;
     'queues create|--tag') _sqsctl_r='none' ;;
     'queues create|--attribute') _sqsctl_r='none' ;;
+    'send|--file') _sqsctl_r='file' ;;
+    'send|--attr') _sqsctl_r='none' ;;
+    'send|--delay') _sqsctl_r='none' ;;
+    'send|--group-id') _sqsctl_r='none' ;;
+    'send|--dedup-id') _sqsctl_r='none' ;;
+    'send-batch|--concurrency') _sqsctl_r='none' ;;
+    'send-batch|--rate') _sqsctl_r='none' ;;
+    'send-batch|--group-id') _sqsctl_r='none' ;;
+    'send-batch|--failed-file') _sqsctl_r='file' ;;
+    'send-batch|--journal') _sqsctl_r='file' ;;
+    'receive|--max') _sqsctl_r='none' ;;
+    'receive|--wait') _sqsctl_r='none' ;;
+    'receive|--visibility-timeout') _sqsctl_r='none' ;;
+    'tail|--max') _sqsctl_r='none' ;;
+    'tail|--filter') _sqsctl_r='none' ;;
+    'tail|--wait') _sqsctl_r='none' ;;
+    'export|--file') _sqsctl_r='file' ;;
+    'export|--max') _sqsctl_r='none' ;;
+    'export|--wait') _sqsctl_r='none' ;;
+    'export|--concurrency') _sqsctl_r='none' ;;
+    'import|--concurrency') _sqsctl_r='none' ;;
+    'import|--rate') _sqsctl_r='none' ;;
+    'import|--group-id') _sqsctl_r='none' ;;
+    'import|--failed-file') _sqsctl_r='file' ;;
+    'import|--journal') _sqsctl_r='file' ;;
+    'dlq inspect|--limit') _sqsctl_r='none' ;;
+    'dlq inspect|--filter') _sqsctl_r='none' ;;
+    'dlq inspect|--group-by') _sqsctl_r='none' ;;
+    'dlq inspect|--save') _sqsctl_r='file' ;;
+    'dlq inspect|--hold') _sqsctl_r='none' ;;
+    'dlq redrive|--to') _sqsctl_r='queue' ;;
+    'dlq redrive|--filter') _sqsctl_r='none' ;;
+    'dlq redrive|--max') _sqsctl_r='none' ;;
+    'dlq redrive|--rate') _sqsctl_r='none' ;;
+    'dlq redrive|--strategy') _sqsctl_r='choices=auto,native,manual' ;;
+    'dlq redrive|--journal') _sqsctl_r='file' ;;
+    'dlq redrive|--concurrency') _sqsctl_r='none' ;;
+    'dlq redrive|--hold') _sqsctl_r='none' ;;
     'watch|--prefix') _sqsctl_r='none' ;;
     'watch|--interval') _sqsctl_r='none' ;;
     'watch|--count') _sqsctl_r='none' ;;
@@ -80,9 +143,19 @@ _sqsctl_args() {
     'queues create') _sqsctl_r='none' ;;
     'queues delete') _sqsctl_r='queue' ;;
     'purge') _sqsctl_r='queue' ;;
+    'send') _sqsctl_r='queue none' ;;
+    'send-batch') _sqsctl_r='queue file' ;;
+    'receive') _sqsctl_r='queue' ;;
+    'tail') _sqsctl_r='queue' ;;
+    'export') _sqsctl_r='queue' ;;
+    'import') _sqsctl_r='queue file' ;;
+    'dlq inspect') _sqsctl_r='queue' ;;
+    'dlq redrive') _sqsctl_r='queue' ;;
+    'dlq moves') _sqsctl_r='queue' ;;
+    'dlq cancel') _sqsctl_r='none' ;;
     'watch') _sqsctl_r='queue+' ;;
     'completion') _sqsctl_r='choices=bash,zsh,fish' ;;
-    'help') _sqsctl_r='words=filters,exit-codes,local,queues,purge,watch,completion+' ;;
+    'help') _sqsctl_r='words=filters,exit-codes,redrive,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,watch,completion+' ;;
     *) _sqsctl_r="" ;;
   esac
 }
