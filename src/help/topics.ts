@@ -4,35 +4,63 @@
  */
 export const HELP_TOPICS: Record<string, { summary: string; text: string }> = {
   filters: {
-    summary: "--filter / --group-by expressions (JMESPath) and the message envelope",
-    text: `Filters
+    summary: "--filter and --group-by: JMESPath over each message's envelope, with examples",
+    text: `Filters and groups (--filter, --group-by)
 
---filter (tail, and the DLQ commands) and --group-by take a JMESPath expression,
-the query language of 'aws --query'. It is evaluated on each message's envelope,
-the same JSON object that receive, tail and export print:
+--filter EXPR (tail, browse, dlq inspect, dlq redrive) keeps the messages for
+which EXPR is true; --group-by EXPR (dlq inspect) counts messages per value of
+EXPR. EXPR is JMESPath, the query language of 'aws --query', evaluated on each
+message's envelope: the same JSON object that receive, tail and export print.
 
   messageId          the SQS message id
   body               the body, as text
-  json               the body parsed as JSON (null when the body is not JSON)
-  messageAttributes  {name: {DataType, StringValue | BinaryValue (base64)}}
-  groupId, dedupId   FIFO message group and deduplication id
-  receiveCount       how many times the message has been received
-  sentAt             ISO 8601 time it was sent; firstReceivedAt likewise
+  json               the body parsed as JSON, or null when it is not JSON
+  messageAttributes  {NAME: {DataType, StringValue | BinaryValue (base64)}}
+  groupId            FIFO message group id
+  dedupId            FIFO deduplication id
+  receiveCount       how many times it has been received (a number)
+  sentAt             when it was first sent (ISO 8601 text, UTC)
+  firstReceivedAt    when it was first received (ISO 8601 text, UTC)
   sourceQueueArn     for a message in a DLQ, the queue it came from (when known)
-  sequenceNumber     FIFO sequence number
+  sequenceNumber     FIFO sequence number (text)
 
-A message passes --filter when the expression is "truthy": not false, null, an
-empty string, an empty list or an empty object. Literals go in backticks
-(\`3\`, \`"eu"\`), raw strings in single quotes ('failed'). In bash and zsh, put an
-expression that has backticks in single quotes, or the shell runs them.
+A message passes --filter when EXPR is "truthy": not false, null, an empty
+string, an empty list or an empty object.
 
-Examples:
+Writing expressions
+  'text'      a raw string: single quotes (inside the shell's double quotes)
+  \`3\`         a number (or any JSON: \`"eu"\`, \`null\`) literal: backticks. In bash
+              and zsh put an expression with backticks in single quotes, or the
+              shell runs them
+  == != < <= > >=   comparisons;  && || !   and, or, not
+  a.b.c       a missing field is null, never an error
+  Functions: contains, starts_with, ends_with, length, to_number, to_string,
+  type, keys, values, max, min, sort, join, not_null
+
+Examples
+  --filter "json.errorType == 'Timeout'"
+  --filter 'receiveCount > \`3\`'
+  --filter "contains(body, 'refund')"
+  --filter "messageAttributes.reason.StringValue == 'card_declined'"
+  --filter "json.errorType == 'Timeout' && json.attempt >= \\\`2\\\`"
+  --filter 'json.amount > \`100\` && groupId == \`"eu"\`'
+  --filter "starts_with(sentAt, '2026-11-22')"        # sent that day (UTC)
+  --filter 'json == \`null\`'                          # bodies that are not JSON
+  --filter "contains(['Timeout', 'Throttled'], json.errorType)"
+  --filter '!contains(body, \`"test"\`)'               # ! only in single quotes in bash
+  --group-by json.errorType
+  --group-by messageAttributes.reason.StringValue
+  --group-by "json.customer.tier || 'unknown'"
+  --group-by "ends_with(sourceQueueArn || '', ':orders')"
+
+Functions fail on the wrong type (starts_with on a number): guard a field that
+may be missing or of another type with "field || ''" or to_string(field).
+
+In commands:
   sqsctl tail orders --filter "json.status == 'failed'"
-  sqsctl tail orders --filter 'receiveCount > \`2\`'
-  sqsctl tail orders --filter "contains(body, 'refund')"
-  sqsctl tail orders --filter "messageAttributes.source.StringValue == 'web'"
-  sqsctl tail orders --filter 'json.amount > \`100\` && groupId == \`"eu"\`'
   sqsctl dlq inspect orders-dlq --group-by json.errorType
+  sqsctl dlq redrive orders-dlq --dry-run --filter "json.errorType == 'Timeout'"
+  sqsctl browse orders-dlq --filter 'receiveCount > \`5\`'
 `,
   },
   "exit-codes": {
