@@ -16,6 +16,7 @@ _sqsctl_sub() {
     '|export') _sqsctl_r='export' ;;
     '|import') _sqsctl_r='import' ;;
     '|dlq') _sqsctl_r='dlq' ;;
+    '|browse'|'|interactive') _sqsctl_r='browse' ;;
     '|watch') _sqsctl_r='watch' ;;
     '|completion') _sqsctl_r='completion' ;;
     '|help') _sqsctl_r='help' ;;
@@ -34,7 +35,7 @@ _sqsctl_sub() {
 
 _sqsctl_cmds() {
   case "$1" in
-    '') _sqsctl_r='local queues purge send send-batch receive tail export import dlq watch completion help' ;;
+    '') _sqsctl_r='local queues purge send send-batch receive tail export import dlq browse watch completion help' ;;
     'queues') _sqsctl_r='list show create delete' ;;
     'dlq') _sqsctl_r='list inspect redrive moves cancel' ;;
     *) _sqsctl_r="" ;;
@@ -63,6 +64,7 @@ _sqsctl_opts() {
     'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'browse') _sqsctl_r='--filter --limit --hold --scan --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'watch') _sqsctl_r='--prefix --interval --count --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'completion') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'help') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
@@ -130,6 +132,10 @@ _sqsctl_optval() {
     'dlq redrive|--journal') _sqsctl_r='file' ;;
     'dlq redrive|--concurrency') _sqsctl_r='none' ;;
     'dlq redrive|--hold') _sqsctl_r='none' ;;
+    'browse|--filter') _sqsctl_r='none' ;;
+    'browse|--limit') _sqsctl_r='none' ;;
+    'browse|--hold') _sqsctl_r='none' ;;
+    'browse|--scan') _sqsctl_r='none' ;;
     'watch|--prefix') _sqsctl_r='none' ;;
     'watch|--interval') _sqsctl_r='none' ;;
     'watch|--count') _sqsctl_r='none' ;;
@@ -153,9 +159,10 @@ _sqsctl_args() {
     'dlq redrive') _sqsctl_r='queue' ;;
     'dlq moves') _sqsctl_r='queue' ;;
     'dlq cancel') _sqsctl_r='none' ;;
+    'browse') _sqsctl_r='queue' ;;
     'watch') _sqsctl_r='queue+' ;;
     'completion') _sqsctl_r='choices=bash,zsh,fish' ;;
-    'help') _sqsctl_r='words=filters,exit-codes,redrive,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,watch,completion+' ;;
+    'help') _sqsctl_r='words=filters,exit-codes,redrive,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,browse,watch,completion+' ;;
     *) _sqsctl_r="" ;;
   esac
 }
