@@ -1,6 +1,89 @@
-import type { Command } from "commander";
-import type { Runtime } from "./runtime.js";
+import { Command, Option } from "commander";
+import { lazy, type Runtime } from "./runtime.js";
+import { examples } from "./util.js";
 
-export function registerDlqCommands(_program: Command, _rt: Runtime): void {
-  // Filled in by the issue that builds these commands.
+export function registerDlqCommands(program: Command, rt: Runtime): void {
+  const dlq = program
+    .command("dlq")
+    .description("dead-letter queue triage: find DLQs, inspect and group what failed, redrive it safely");
+
+  dlq
+    .command("list")
+    .alias("ls")
+    .description("list every queue that is a DLQ, with its message counts and its source queues")
+    .addHelpText("after", examples(["sqsctl dlq list", "sqsctl dlq list -o json | jq '.[] | select(.visible > 0) | .name'"]))
+    .action(lazy(rt, () => import("../commands/dlq/list.js")));
+
+  dlq
+    .command("inspect")
+    .argument("<dlq>", "DLQ name, URL or ARN")
+    .description(
+      "look at a DLQ without removing anything: receives every message (hidden while it looks, de-duplicated), " +
+        "summarises and groups them, then releases them all (also on Ctrl-C)",
+    )
+    .option("--limit <n>", "look at this many (matching) messages (default: 100, or all with --group-by)")
+    .option("--all", "look at every message in the DLQ")
+    .option("--filter <expr>", "only messages matching this JMESPath expression (see 'sqsctl help filters')")
+    .option("--group-by <expr>", "count messages per value of this JMESPath expression, e.g. json.errorType")
+    .option("--save <file>", "also write the messages looked at as NDJSON envelopes to this file")
+    .option("--hold <dur>", "how long messages stay hidden between heartbeats while the scan runs", "60s")
+    .addHelpText(
+      "after",
+      examples([
+        "sqsctl dlq inspect orders-dlq",
+        "sqsctl dlq inspect orders-dlq --group-by json.errorType",
+        "sqsctl dlq inspect orders-dlq --group-by messageAttributes.reason.StringValue",
+        "sqsctl dlq inspect orders-dlq --filter \"json.errorType == 'Timeout'\" --all --save timeouts.ndjson",
+        "sqsctl dlq inspect orders-dlq --all | jq -r .body      # NDJSON envelopes when piped",
+      ]),
+    )
+    .action(lazy(rt, () => import("../commands/dlq/inspect.js")));
+
+  dlq
+    .command("redrive")
+    .argument("<dlq>", "DLQ name, URL or ARN")
+    .description(
+      "move messages from a DLQ back to their source queue (or --to): native move task when possible, " +
+        "otherwise receive -> send -> delete only what was sent, with a journal so a killed run can be resumed",
+    )
+    .option("--to <queue>", "target queue (default: each message's source queue, or the DLQ's only source)")
+    .option("--filter <expr>", "move only messages matching this JMESPath expression (manual engine)")
+    .option("--max <n>", "move at most this many messages (manual engine)")
+    .option("--rate <msgs/s>", "at most this many messages a second (native: 1-500)")
+    .addOption(
+      new Option("--strategy <strategy>", "native: SQS message move task; manual: receive/send/delete; auto: native when it can")
+        .choices(["auto", "native", "manual"])
+        .default("auto"),
+    )
+    .option("--dry-run", "show the plan and the messages that would move; move nothing")
+    .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
+    .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in ~/.sqsctl/journal, or the unfinished one of an earlier run on this DLQ)")
+    .option("--no-journal", "keep no journal file (a killed run cannot be resumed without duplicates)")
+    .option("--concurrency <n>", "manual: receive/send/delete loops in parallel", "8")
+    .option("--hold <dur>", "manual: how long a received message stays hidden while it is moved (a killed run's messages come back after this)", "30s")
+    .addHelpText(
+      "after",
+      examples([
+        "sqsctl dlq redrive orders-dlq                          # everything back to orders",
+        "sqsctl dlq redrive orders-dlq --filter \"json.errorType == 'Timeout'\" --yes",
+        "sqsctl dlq redrive orders-dlq --to orders-retry --max 100 --rate 50",
+        "sqsctl dlq redrive orders-dlq --dry-run --filter \"receiveCount > `5`\"",
+        "sqsctl dlq redrive orders-dlq --journal ~/.sqsctl/journal/orders-dlq-20261122T101500Z.ndjson   # resume",
+      ]),
+    )
+    .action(lazy(rt, () => import("../commands/dlq/redrive.js")));
+
+  dlq
+    .command("moves")
+    .argument("<dlq>", "DLQ name, URL or ARN")
+    .description("list the DLQ's message move tasks (native redrives) with status and progress")
+    .addHelpText("after", examples(["sqsctl dlq moves orders-dlq", "sqsctl dlq moves orders-dlq -o json"]))
+    .action(lazy(rt, () => import("../commands/dlq/moves.js")));
+
+  dlq
+    .command("cancel")
+    .argument("<task-handle>", "the TaskHandle printed by 'dlq redrive' or 'dlq moves'")
+    .description("cancel a running message move task (messages already moved stay moved)")
+    .addHelpText("after", examples(["sqsctl dlq cancel eyJ0YXNrSWQiOi..."]))
+    .action(lazy(rt, () => import("../commands/dlq/cancel.js")));
 }

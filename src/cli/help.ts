@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { HELP_TOPICS } from "../help/topics.js";
 import { UsageError } from "../errors.js";
+import { examples } from "./util.js";
 import type { Runtime } from "./runtime.js";
 
 /** `sqsctl help [topic|command...]`: help topics as well as per-command help. */
@@ -16,6 +17,7 @@ export function registerHelp(program: Command, rt: Runtime): void {
     .command("help")
     .argument("[topic...]", `a command, or a topic: ${Object.keys(HELP_TOPICS).join(", ")}`)
     .description("show help for a command or a topic")
+    .addHelpText("after", examples(["sqsctl help filters", "sqsctl help exit-codes", "sqsctl help dlq redrive        # same as: sqsctl dlq redrive --help"]))
     .action(async (words: string[]) => {
       if (words.length === 0) {
         program.outputHelp();

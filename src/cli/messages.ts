@@ -1,6 +1,200 @@
 import type { Command } from "commander";
-import type { Runtime } from "./runtime.js";
+import { lazy, type Runtime } from "./runtime.js";
+import { collect, examples } from "./util.js";
 
-export function registerMessageCommands(_program: Command, _rt: Runtime): void {
-  // Filled in by the issue that builds these commands.
+const ENVELOPE =
+  `\nInput (NDJSON, one message a line; only "body" is required):\n` +
+  `  {"body": "...", "messageAttributes": {"k": "v", "n": 3, "b": {"DataType": "Binary", "BinaryValue": "<base64>"}},\n` +
+  `   "groupId": "g1", "dedupId": "d1", "delaySeconds": 10}\n` +
+  `  Short-form attributes: "v" is a String, 3 is a Number. Fields that receive/export\n` +
+  `  write (messageId, receiveCount, sentAt, ...) are ignored, so exports import as they are.\n` +
+  `  groupId/dedupId are dropped for a standard queue. On a FIFO queue without\n` +
+  `  content-based deduplication, a line without dedupId gets one derived from its line\n` +
+  `  number and body, so re-sending the same file within 5 minutes is not duplicated.\n`;
+
+const SEND_BATCH_NOTES =
+  `\nHow it runs:\n` +
+  `  1. Reads the whole input once and validates every line (JSON, body characters, size\n` +
+  `     against the queue's MaximumMessageSize, at most 10 attributes, FIFO group id).\n` +
+  `     Any invalid line: each is listed as FILE:LINE: reason, nothing is sent, exit 2.\n` +
+  `  2. Sends in batches of up to 10 messages / 1 MiB with --concurrency calls in flight,\n` +
+  `     retrying throttling, 5xx and network errors (backoff with jitter) and entries that\n` +
+  `     failed with a retryable code. FIFO: a group's batches go one at a time, in order.\n` +
+  `  Memory stays constant whatever the input size (stdin is spooled to a temp file).\n` +
+  `  A journal records each confirmed batch: after an interruption (even kill -9) run the\n` +
+  `  same command with --resume to send only what was not confirmed; batches in flight at\n` +
+  `  the interruption are sent again and reported as possible duplicates.\n` +
+  `  Exit codes: 0 all sent, 1 some failed (see --failed-file), 2 invalid input, 130 interrupted.\n` +
+  `  -o json prints {"sent", "failed", "lines", "seconds"}.\n`;
+
+const PEEK_NOTES =
+  `\nPeeking is not free:\n` +
+  `  SQS has no real peek: every receive adds one to a message's receive count. On a queue\n` +
+  `  with a redrive policy, that spends one of the consumer's maxReceiveCount attempts, so\n` +
+  `  sqsctl warns once when it looks at such a queue without --delete. It also makes sure\n` +
+  `  its own receives never move a message into the DLQ: a message that has used all its\n` +
+  `  receives (receive count >= maxReceiveCount) is never released early or re-received\n` +
+  `  by sqsctl; it is kept hidden while sqsctl polls and then simply returns after its\n` +
+  `  visibility timeout, as it would for a consumer. sqsctl reports how many that was.\n` +
+  `  (A message that had already used all its receives before you looked is moved by SQS\n` +
+  `  on the very next receive, sqsctl's or anyone's: that one cannot be avoided.)\n`;
+
+export function registerMessageCommands(program: Command, rt: Runtime): void {
+  program
+    .command("send")
+    .argument("<queue>", "queue name, URL or ARN")
+    .argument("[body]", "the message body (or --file, or stdin)")
+    .description("send one message; prints its MessageId (the whole response with -o json)")
+    .option("--file <file>", "read the body from a file (- for stdin)")
+    .option("--attr <name[:Type]=value>", "message attribute: k=v (String), k:Number=3, k:Binary=@file (repeatable, at most 10)", collect, [])
+    .option("--delay <dur>", "delivery delay, 0s-15m (standard queues only)")
+    .option("--group-id <id>", "FIFO: the message group (required on a FIFO queue)")
+    .option("--dedup-id <id>", "FIFO: the deduplication id (not needed with content-based deduplication)")
+    .addHelpText(
+      "after",
+      examples([
+        `sqsctl send orders '{"orderId": 42}'`,
+        "sqsctl send orders --file order.json --attr source=web --attr priority:Number=2",
+        "sqsctl send orders.fifo 'pay 42' --group-id customer-7 --dedup-id pay-42",
+        "echo 'hello' | sqsctl send orders   # a single trailing newline is removed from stdin",
+      ]),
+    )
+    .action(lazy(rt, () => import("../commands/messages/send.js")));
+
+  const sendBatch = (name: string, verb: "send-batch" | "import") => {
+    const cmd = program
+      .command(name)
+      .argument("<queue>", "queue name, URL or ARN")
+      .argument("[file]", "NDJSON file, or - (or nothing) for stdin");
+    if (verb === "send-batch") {
+      cmd
+        .alias("bulk-send")
+        .description("send many messages from NDJSON envelopes (or raw lines): validates all first, then sends in parallel batches")
+        .option("--raw", "each line is a message body (not JSON)");
+    } else {
+      cmd
+        .description("send the messages of an export file back to a queue, keeping bodies, attributes, group ids and dedup ids")
+        .addHelpText(
+          "after",
+          `\nFIFO: SQS silently drops a message whose dedup id it has seen in the last 5 minutes,\n` +
+            `even after a purge; importing into the queue it was exported from within 5 minutes of\n` +
+            `the original sends reports them as sent but SQS keeps only the first copy. Wait, or\n` +
+            `give them new dedup ids: jq -c '.dedupId = .messageId + "-2"' export.ndjson | sqsctl import Q -\n`,
+        );
+    }
+    cmd
+      .option("--concurrency <n>", "batch calls in flight at once, 1-256 (default: 8)")
+      .option("--rate <msgs/s>", "at most this many messages a second (default: as fast as SQS allows)")
+      .option("--group-id <id>", "FIFO: group for lines that have no groupId")
+      .option("--failed-file <file>", "write messages that still failed after retries here, as envelopes with \"line\" and \"errorCode\"")
+      .option("--dry-run", "validate only; send nothing")
+      .option("--journal <file>", "progress journal (default: ~/.local/state/sqsctl/journals/<queue+input hash>.journal, printed)")
+      .option("--no-journal", "keep no journal (--resume will not be possible)")
+      .option("--resume", "after an interruption: send only what the journal does not show as confirmed")
+      .option("--restart", "ignore an unfinished journal for this input and send everything again")
+      .addHelpText("after", ENVELOPE + SEND_BATCH_NOTES)
+      .addHelpText(
+        "after",
+        examples(
+          verb === "send-batch"
+            ? [
+                "sqsctl send-batch orders messages.ndjson",
+                "sqsctl send-batch orders ids.txt --raw --rate 200",
+                "jq -c '{body: tojson}' events.json | sqsctl send-batch orders -",
+                "sqsctl send-batch orders big.ndjson --failed-file failed.ndjson -o json",
+                "sqsctl send-batch orders big.ndjson --resume     # after Ctrl-C or a crash",
+              ]
+            : ["sqsctl export orders-dlq --file dlq.ndjson && sqsctl import orders dlq.ndjson", "cat dlq.ndjson | sqsctl import orders -"],
+        ),
+      )
+      .action(lazy(rt, () => (verb === "import" ? import("../commands/messages/import.js") : import("../commands/messages/send-batch.js"))));
+  };
+  sendBatch("send-batch", "send-batch");
+
+  program
+    .command("receive")
+    .argument("<queue>", "queue name, URL or ARN")
+    .description("receive up to --max messages (looping past 10); readable on a terminal, NDJSON envelopes when piped")
+    .option("--max <n>", "how many messages at most", "10")
+    .option("--wait <dur>", "long-poll wait for each receive, 0s-20s", "5s")
+    .option("--visibility-timeout <dur>", "how long received messages stay hidden, 0s-12h (default: the queue's)")
+    .option("--delete", "delete each message after printing it (consumes them)")
+    .option("--peek", "release the messages at once (visibility 0) instead of leaving them in flight")
+    .addHelpText(
+      "after",
+      `\nWithout --delete or --peek, received messages stay in flight (hidden from consumers)\n` +
+        `for the visibility timeout. --delete deletes only what was printed, after printing it.\n` +
+        `No messages: exit 0 with a note on stderr.\n` +
+        PEEK_NOTES,
+    )
+    .addHelpText(
+      "after",
+      examples([
+        "sqsctl receive orders --peek",
+        "sqsctl receive orders --max 25 | jq -r .body",
+        "sqsctl receive orders --max 100 --delete > consumed.ndjson",
+      ]),
+    )
+    .action(lazy(rt, () => import("../commands/messages/receive.js")));
+
+  program
+    .command("tail")
+    .argument("<queue>", "queue name, URL or ARN")
+    .description("follow a queue with continuous long polls until Ctrl-C, --max, or --until-empty")
+    .option("--delete", "consume: delete each message after printing it")
+    .option("--max <n>", "stop after this many messages")
+    .option("--until-empty", "stop at the first long poll that finds nothing")
+    .option("--filter <expr>", "JMESPath over the envelope, body parsed as json (see 'sqsctl help filters')")
+    .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "20s")
+    .addHelpText(
+      "after",
+      `\nWithout --delete each message is shown once and released (visibility 0) so consumers\n` +
+        `get it; a message tail has already shown that comes back is kept hidden until tail\n` +
+        `stops (so tail neither repeats nor spins on it), then released. With --delete, only\n` +
+        `messages that were shown (that match --filter) are deleted; the others are released.\n` +
+        `Ctrl-C: the request in hand is finished, held messages are released, exit 0.\n` +
+        PEEK_NOTES,
+    )
+    .addHelpText(
+      "after",
+      examples([
+        "sqsctl tail orders",
+        "sqsctl tail orders --filter \"json.status == 'failed'\" | jq .",
+        "sqsctl tail orders --until-empty --delete > drained.ndjson",
+      ]),
+    )
+    .action(lazy(rt, () => import("../commands/messages/tail.js")));
+
+  program
+    .command("export")
+    .argument("<queue>", "queue name, URL or ARN")
+    .description("write every message (or --max) to a file as NDJSON envelopes; with --delete, move them out of the queue")
+    .requiredOption("--file <file>", "the NDJSON file to write (- for stdout)")
+    .option("--max <n>", "stop after this many messages")
+    .option("--delete", "delete each message once its line is on disk (written and fsynced)")
+    .option("--append", "append to the file instead of replacing it")
+    .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "5s")
+    .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 4)")
+    .addHelpText(
+      "after",
+      `\nWithout --delete every message is held (in flight, 5 minutes at a time) until the export\n` +
+        `finishes and is then released (if export is killed, they return within 5 minutes), so\n` +
+        `each is written once and the queue is left as it was. SQS limits a\n` +
+        `standard queue to about 120,000 messages in flight: export larger queues with --delete.\n` +
+        `With --delete a message is deleted only after its line is flushed to disk, so a crash\n` +
+        `leaves every message in the queue or in the file (possibly both: reported as duplicates).\n` +
+        `The count goes to stderr (and stdout with -o json). Import the file with 'sqsctl import'.\n` +
+        PEEK_NOTES,
+    )
+    .addHelpText(
+      "after",
+      examples([
+        "sqsctl export orders-dlq --file dlq.ndjson",
+        "sqsctl export orders-dlq --file dlq.ndjson --delete",
+        "sqsctl export orders --file - --max 50 | jq .json",
+      ]),
+    )
+    .action(lazy(rt, () => import("../commands/messages/export.js")));
+
+  sendBatch("import", "import");
 }

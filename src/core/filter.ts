@@ -14,8 +14,9 @@ export interface CompiledExpression {
 
 export function compileExpression(source: string, flag: string): CompiledExpression {
   try {
-    // jmespath.js has no separate compile step; a search on an empty object validates the syntax.
-    jmespath.search({}, source);
+    // Parse only: evaluating against {} would reject valid expressions such as
+    // contains(body, 'refund'), whose functions fail on the missing (null) field.
+    (jmespath as unknown as { compile(expression: string): unknown }).compile(source);
   } catch (err) {
     throw new UsageError(
       `${flag}: "${source}" is not a valid JMESPath expression (${(err as Error).message}).`,

@@ -1,0 +1,98 @@
+import { readFile } from "node:fs/promises";
+import { SendMessageCommand, type SendMessageCommandOutput } from "@aws-sdk/client-sqs";
+import { Limits, durationFlag } from "../../core/duration.js";
+import { toSdkAttributes, type AttributeValue } from "../../core/envelope.js";
+import { attrFlagValue, checkAttributeValue, MAX_ATTRIBUTES, parseAttrFlag, parseInputLine } from "../../core/message-input.js";
+import { UsageError } from "../../errors.js";
+import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
+import type { CommandContext } from "../context.js";
+
+export interface SendOptions {
+  file?: string;
+  attr: string[];
+  delay?: string;
+  groupId?: string;
+  dedupId?: string;
+}
+
+export default async function send(ctx: CommandContext, [ref, bodyArg]: string[], opts: SendOptions): Promise<void> {
+  const { ui } = ctx;
+  if (bodyArg !== undefined && opts.file) throw new UsageError("Give the body as an argument or with --file, not both.");
+  const attributes = await readAttrFlags(opts.attr ?? []);
+  const delay = opts.delay === undefined ? undefined : durationFlag("--delay", opts.delay, Limits.delay);
+
+  let body: string;
+  if (bodyArg !== undefined) body = bodyArg;
+  else if (opts.file === "-") body = (await readText(undefined, ctx)).replace(/\r?\n$/, "");
+  else if (opts.file) body = await readText(opts.file, ctx);
+  else if (!ctx.io.stdin.isTTY) body = (await readText(undefined, ctx)).replace(/\r?\n$/, "");
+  else throw new UsageError("No message body.", `Give it as an argument (sqsctl send ${ref} 'hello'), with --file FILE, or on stdin.`);
+
+  const sqs = await ctx.sqs();
+  const queue = await resolveQueue(sqs, ref!);
+  const qa = await getQueueAttributes(sqs, queue.url, ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"], ref);
+  const fifo = qa.FifoQueue === "true" || queue.fifo;
+  if (fifo && delay) throw new UsageError("--delay: a FIFO queue has no per-message delay (set the queue's DelaySeconds instead).");
+  if (!fifo && (opts.groupId || opts.dedupId)) ui.warn(`${queue.name} is not a FIFO queue: --group-id and --dedup-id are ignored.`);
+  if (fifo && !opts.groupId) throw new UsageError(`${queue.name} is a FIFO queue: --group-id is required.`);
+  // Validate exactly as send-batch does (characters, size against the queue's limit, attributes).
+  const check = parseInputLine(
+    JSON.stringify({ body, ...(attributes ? { messageAttributes: attributes } : {}), ...(opts.dedupId ? { dedupId: opts.dedupId } : {}) }),
+    1,
+    { raw: false, fifo, contentBasedDedup: qa.ContentBasedDeduplication === "true", maxMessageSize: Number(qa.MaximumMessageSize ?? 1_048_576), defaultGroupId: opts.groupId },
+  );
+  if (check.kind === "invalid") throw new UsageError(`Cannot send: ${check.reason}.`);
+  if (check.kind === "blank") throw new UsageError("Cannot send: the body is empty (SQS needs at least one character).");
+  const e = check.entry;
+  const sdkAttrs = toSdkAttributes(e.attributes);
+  const out = await sqs.send<SendMessageCommandOutput>(
+    new SendMessageCommand({
+      QueueUrl: queue.url,
+      MessageBody: e.body,
+      ...(sdkAttrs ? { MessageAttributes: sdkAttrs } : {}),
+      ...(delay ? { DelaySeconds: delay } : {}),
+      ...(fifo ? { MessageGroupId: e.groupId, ...(opts.dedupId || e.dedupId ? { MessageDeduplicationId: opts.dedupId ?? e.dedupId } : {}) } : {}),
+    }),
+    ref,
+  );
+  if (ui.format === "json" || ui.format === "ndjson") {
+    const { $metadata: _m, ...rest } = out;
+    ui.json(rest);
+  } else ui.out(out.MessageId ?? "");
+}
+
+async function readAttrFlags(flags: string[]): Promise<Record<string, AttributeValue> | undefined> {
+  if (flags.length === 0) return undefined;
+  if (flags.length > MAX_ATTRIBUTES) throw new UsageError(`--attr: ${flags.length} attributes; SQS allows at most ${MAX_ATTRIBUTES}.`);
+  const out: Record<string, AttributeValue> = {};
+  for (const text of flags) {
+    const f = parseAttrFlag(text);
+    if (typeof f === "string") throw new UsageError(`--attr: ${f}`);
+    let content: Uint8Array | undefined;
+    if (f.file !== undefined) {
+      try {
+        content = await readFile(f.file);
+      } catch (err) {
+        throw new UsageError(`--attr ${f.name}: cannot read ${f.file}: ${(err as Error).message}`);
+      }
+    }
+    const value = attrFlagValue(f, content);
+    const problem = checkAttributeValue(value);
+    if (problem) throw new UsageError(`--attr ${f.name}: ${problem}`);
+    out[f.name] = value;
+  }
+  return out;
+}
+
+async function readText(path: string | undefined, ctx: CommandContext): Promise<string> {
+  if (path !== undefined) {
+    try {
+      return await readFile(path, "utf8");
+    } catch (err) {
+      throw new UsageError(`--file: cannot read ${path}: ${(err as Error).message}`);
+    }
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
+  return Buffer.concat(chunks).toString("utf8");
+}

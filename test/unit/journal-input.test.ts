@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, test } from "vitest";
+import { readLines, validateInput } from "../../src/commands/messages/input.js";
+import { Journal, readJournal } from "../../src/commands/messages/journal.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sqsctl-unit-"));
+
+async function collect(chunks: string[], max = 100) {
+  const out: Array<[number, string | undefined]> = [];
+  for await (const l of readLines(Readable.from(chunks.map((c) => Buffer.from(c))), max)) out.push([l.line, l.text]);
+  return out;
+}
+
+describe("readLines", () => {
+  test("joins lines split across chunks and keeps a last line without newline", async () => {
+    expect(await collect(["ab", "c\nd", "\n\nlast"])).toEqual([[1, "abc"], [2, "d"], [3, ""], [4, "last"]]);
+  });
+
+  test("reports an over-long line without holding it", async () => {
+    expect(await collect(["short\n", "x".repeat(60), "x".repeat(60), "\nok\n"], 100)).toEqual([[1, "short"], [2, undefined], [3, "ok"]]);
+  });
+
+  test("multi-byte characters split across chunks survive", async () => {
+    const bytes = Buffer.from("é€\n");
+    const out: string[] = [];
+    for await (const l of readLines(Readable.from([bytes.subarray(0, 1), bytes.subarray(1)]), 100)) out.push(l.text!);
+    expect(out).toEqual(["é€"]);
+  });
+});
+
+describe("validateInput", () => {
+  test("spools stdin, hashes it, and lists every invalid line", async () => {
+    const text = '{"body":"a"}\nnope\n{"body":"b"}\n{"x":1}\n';
+    const spoolPath = join(dir, "spool");
+    const v = await validateInput({ stream: Readable.from([Buffer.from(text)]), spoolPath }, { raw: false, fifo: false, contentBasedDedup: false, maxMessageSize: 1024 });
+    expect(readFileSync(spoolPath, "utf8")).toBe(text);
+    expect(v).toMatchObject({ lines: 4, entries: 2, invalidCount: 2, path: spoolPath });
+    expect(v.invalid.map((i) => i.line)).toEqual([2, 4]);
+    expect(v.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("journal", () => {
+  test("lines confirmed, failed, and in flight at a kill are told apart; a torn last record is ignored", () => {
+    const path = join(dir, "j1.journal");
+    const j = new Journal(path, { queueUrl: "u", sha256: "s", lines: 40 }, true, 0);
+    j.started([1, 2, 3]);
+    j.started([4, 5]);
+    j.sent([1, 2]);
+    j.failed([3]);
+    j.started([6, 7]);
+    j.close();
+    writeFileSync(path, readFileSync(path, "utf8") + "S 4,5"); // killed mid-write: no newline
+    const state = readJournal(path)!;
+    expect(state.header).toEqual({ queueUrl: "u", sha256: "s", lines: 40 });
+    expect([1, 2, 3, 4, 6].map((n) => state.confirmed.has(n))).toEqual([true, true, false, false, false]);
+    expect(state.failed.has(3)).toBe(true);
+    expect([4, 5, 6, 7].every((n) => state.unknown.has(n))).toBe(true);
+    expect(state.unknown.size).toBe(4);
+  });
+
+  test("no journal file: undefined", () => {
+    expect(readJournal(join(dir, "missing.journal"))).toBeUndefined();
+  });
+});
