@@ -17,6 +17,13 @@ export function compileExpression(source: string, flag: string): CompiledExpress
     // Parse only: evaluating against {} would reject valid expressions such as
     // contains(body, 'refund'), whose functions fail on the missing (null) field.
     (jmespath as unknown as { compile(expression: string): unknown }).compile(source);
+    // Some malformed expressions (a..b) parse into a broken tree that crashes the
+    // evaluator with a JavaScript TypeError (jmespath's own type errors are plain Errors).
+    try {
+      jmespath.search({}, source);
+    } catch (e) {
+      if (e instanceof TypeError) throw e;
+    }
   } catch (err) {
     throw new UsageError(
       `${flag}: "${source}" is not a valid JMESPath expression (${(err as Error).message}).`,

@@ -42,6 +42,8 @@ const INPUT_FIELDS = ["body", "messageAttributes", "groupId", "dedupId", "delayS
 /** Parses and validates one input line (without its line terminator). */
 export function parseInputLine(text: string, line: number, rules: InputRules): LineResult {
   if (text.endsWith("\r")) text = text.slice(0, -1);
+  // A byte-order mark (editors on Windows write one) is not part of the first message.
+  if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
   if (rules.raw) {
     if (text === "") return { kind: "blank" };
     return finish({ body: text }, line, rules);
@@ -51,7 +53,10 @@ export function parseInputLine(text: string, line: number, rules: InputRules): L
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return invalid(`not valid JSON (${(err as Error).message}); use --raw to send each line as a body`);
+    // V8 quotes the start of the text in some messages ('Unexpected token x, "…" is not
+    // valid JSON'): drop the quote, the line may hold personal data.
+    const reason = (err as Error).message.replace(/^(Unexpected token '.+?'),\s*".*$/s, "$1");
+    return invalid(`not valid JSON (${reason}); use --raw to send each line as a body`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return invalid(`expected a JSON object like {"body": "..."}, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);

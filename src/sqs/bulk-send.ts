@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSCli
 import { BatchPacker, backoffMs, entryId, isRetryableCode, isRetryableError, lineOfEntryId } from "../core/batch.js";
 import { toSdkAttributes } from "../core/envelope.js";
 import type { SendEntry } from "../core/message-input.js";
+import { isAmbiguousFailure, trackAmbiguity } from "./ambiguity.js";
 import { errorCode } from "./errors.js";
 
 export interface EntryFailure {
@@ -39,6 +40,11 @@ export interface BulkResult {
   failed: number;
   /** Entries read but neither sent nor failed because the run was interrupted. */
   notSent: number;
+  /**
+   * Extra copies that may be in the queue: entries times attempts whose outcome was
+   * unknown (dropped connection, timeout, 5xx) and that were sent again after it.
+   */
+  possibleDuplicates: number;
   interrupted: boolean;
 }
 
@@ -67,7 +73,11 @@ export async function bulkSend(
   const maxAttempts = opts.maxAttempts ?? 6;
   const baseMs = opts.backoffBaseMs ?? 100;
   const limiter = opts.rate ? new RateLimiter(opts.rate, sleep) : undefined;
-  const result: BulkResult = { sent: 0, failed: 0, notSent: 0, interrupted: false };
+  const result: BulkResult = { sent: 0, failed: 0, notSent: 0, possibleDuplicates: 0, interrupted: false };
+  // Each ambiguous attempt may have left one extra copy of every entry it carried.
+  const markAmbiguous = (entries: SendEntry[], attempts: number) => {
+    result.possibleDuplicates += entries.length * attempts;
+  };
   let fatal: unknown;
   const stopped = () => fatal !== undefined || opts.signal?.aborted === true;
 
@@ -82,9 +92,14 @@ export async function bulkSend(
       hooks.beforeSend?.(pending);
       const last = attempt + 1 >= maxAttempts;
       let res: { Successful?: Array<{ Id?: string }>; Failed?: Array<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }> };
+      const command = new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending.map(toBatchEntry) });
+      const ambiguous = trackAmbiguity(command);
       try {
-        res = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending.map(toBatchEntry) }));
+        res = await client.send(command);
+        // An earlier attempt inside the SDK may have been carried out by the server.
+        markAmbiguous(pending, ambiguous());
       } catch (err) {
+        markAmbiguous(pending, ambiguous() || (isAmbiguousFailure(err) ? 1 : 0));
         const code = errorCode(err) || (err as { name?: string }).name || "Error";
         if (FATAL.test(code)) {
           fatal ??= err;

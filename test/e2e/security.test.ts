@@ -63,7 +63,7 @@ function expectNoSecrets(r: CliResult, creds: Record<string, string>): void {
 }
 
 /** The message commands come from another branch; this is a todo until they are merged. */
-const MESSAGES_LANDED = false;
+const MESSAGES_LANDED = true;
 
 let server: TestServer;
 let proxy: FaultProxy;

@@ -200,10 +200,12 @@ describe("hold", () => {
       Failed: input.Entries.filter((e) => e.VisibilityTimeout === 0).map((e) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
     }));
     expect(await holder.releaseAll()).toEqual({ released: 3, failed: 0, lost: 0 });
-    expect(handlesOf(ChangeMessageVisibilityBatchCommand).map((entries) => entries.map((e) => e.VisibilityTimeout))).toEqual([
-      [0, 0, 0],
-      [1, 1, 1],
-    ]);
+    // releaseHandles itself tries a passing entry failure again a few times before
+    // the holder falls back to 1 s.
+    const calls = handlesOf(ChangeMessageVisibilityBatchCommand).map((entries) => entries.map((e) => e.VisibilityTimeout));
+    expect(calls[0]).toEqual([0, 0, 0]);
+    expect(calls.at(-1)).toEqual([1, 1, 1]);
+    expect(calls.slice(0, -1).every((c) => c.every((v) => v === 0))).toBe(true);
   });
 
   test("releaseAll gives back only what was not acted on", async () => {

@@ -274,7 +274,7 @@ function printSummary(ctx: CommandContext, s: Record<string, unknown> & { moved:
   const skippedWhy = [m.opts.filter ? "did not match --filter" : "", m.max !== undefined ? "over --max" : ""].filter(Boolean).join(" or ") || "no target";
   ui.out(`  skipped     ${s.skipped}${s.skipped ? ` (${skippedWhy}; left in the DLQ)` : ""}`);
   ui.out(`  failed      ${s.failed}${s.failed ? " (send failed; left in the DLQ)" : ""}`);
-  ui.out(`  duplicates  ${s.duplicates}${s.duplicates ? ` (${s.possibleDuplicates} possibly sent twice by an interrupted earlier run, ${s.sentNotDeleted} sent but not deleted)` : ""}`);
+  ui.out(`  duplicates  ${s.duplicates}${s.duplicates ? ` (${s.possibleDuplicates} possibly sent twice (an interrupted earlier run, or a send whose outcome was unknown), ${s.sentNotDeleted} sent but not deleted)` : ""}`);
   if (s.alreadySent) ui.out(`  resumed     ${s.alreadySent} deleted from the DLQ without sending again (the journal showed them sent)`);
   if (s.inFlightElsewhere) ui.out(`  in flight   ${s.inFlightElsewhere} held by another consumer were not looked at; re-run when they are visible again`);
   for (const f of s.failures.slice(0, 5)) ui.warn(`${f.messageId}: ${f.code}: ${f.message}`);

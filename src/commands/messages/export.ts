@@ -1,4 +1,4 @@
-import { closeSync, fsync, fsyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
 import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { isExhausted, peekWarning, readInfo } from "../../sqs/holding.js";
@@ -41,10 +41,11 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   let fd: number | undefined;
   if (!toStdout) {
     try {
-      fd = openSync(opts.file, opts.append ? "a" : "w", 0o600);
+      fd = openSync(opts.file, opts.append ? "a+" : "w", 0o600);
     } catch (err) {
       throw new UsageError(`--file: cannot write ${opts.file}: ${(err as Error).message}`);
     }
+    if (opts.append) endTornLine(fd);
   }
 
   const seen = new Set<string>();
@@ -143,4 +144,17 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
     );
   }
   if (ctx.signal.aborted) throw new InterruptedError(`Interrupted: ${written} message(s) exported${opts.delete ? ` and deleted` : ""} before stopping.`);
+}
+
+/**
+ * A file cut short by a crash mid-write ends without a newline; appending to it as it
+ * is would glue the next message onto the torn line, and that message (deleted once
+ * written) would be unreadable. Start on a fresh line instead.
+ */
+function endTornLine(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] !== 0x0a) writeSync(fd, "\n");
 }

@@ -1,14 +1,22 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
+import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
 import { LineSet } from "../../core/batch.js";
 import { parseInputLine, type InputRules, type SendEntry } from "../../core/message-input.js";
 
-/** A line of input; `text` is undefined when the line was too long to hold. */
+/** A line of input; `text` is undefined when the line was too long to hold or is not UTF-8. */
 export interface InputLine {
   line: number;
   text: string | undefined;
+  /** The line's bytes are not valid UTF-8 (decoding would silently turn them into U+FFFD). */
+  notUtf8?: true;
+}
+
+/** Decodes a line strictly: invalid UTF-8 is reported, never replaced with U+FFFD. */
+function decoded(line: number, bytes: Buffer): InputLine {
+  return isUtf8(bytes) ? { line, text: bytes.toString("utf8") } : { line, text: undefined, notUtf8: true };
 }
 
 /**
@@ -39,9 +47,9 @@ export async function* readLineChunks(stream: AsyncIterable<Buffer | string>, ma
         out.push({ line, text: undefined });
       } else if (carryBytes) {
         carry.push(chunk.subarray(start, nl));
-        out.push({ line, text: Buffer.concat(carry).toString("utf8") });
+        out.push(decoded(line, Buffer.concat(carry)));
       } else {
-        out.push({ line, text: chunk.toString("utf8", start, nl) });
+        out.push(decoded(line, chunk.subarray(start, nl)));
       }
       carry = [];
       carryBytes = 0;
@@ -63,7 +71,7 @@ export async function* readLineChunks(stream: AsyncIterable<Buffer | string>, ma
   }
   if (carryBytes > 0) {
     line += 1;
-    yield [{ line, text: tooLong ? undefined : Buffer.concat(carry).toString("utf8") }];
+    yield [tooLong ? { line, text: undefined } : decoded(line, Buffer.concat(carry))];
   }
 }
 
@@ -121,8 +129,12 @@ export async function validateInput(
   const limit = maxLineBytes(rules.maxMessageSize);
   for await (const lines of readLineChunks(stream, limit, onChunk)) {
     if (opts.signal?.aborted) break;
-    for (const { line, text } of lines) {
+    for (const { line, text, notUtf8 } of lines) {
       v.lines = line;
+      if (notUtf8) {
+        record(v, keep, { line, reason: "not valid UTF-8 (convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8)" });
+        continue;
+      }
       if (text === undefined) {
         record(v, keep, { line, reason: `the line is longer than ${limit} bytes, far over the queue's MaximumMessageSize` });
         continue;

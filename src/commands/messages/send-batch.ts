@@ -52,6 +52,9 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
     maxMessageSize: Number(qa.MaximumMessageSize ?? 1_048_576),
     defaultGroupId: opts.groupId,
   };
+  if (!rules.fifo && opts.groupId) {
+    throw new UsageError(`${queue.name} is not a FIFO queue: --group-id applies only to FIFO queues (names ending in .fifo).`, "Drop the flag, or send to the FIFO queue you meant.");
+  }
 
   // Pass 1: validate everything (and spool stdin) before sending anything.
   const spoolDir = fromStdin ? mkdtempSync(join(tmpdir(), "sqsctl-")) : undefined;
@@ -80,16 +83,15 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
         rules.raw ? "Fix the lines above and run again." : 'Each line must be a JSON object like {"body": "..."} (or use --raw to send each line as a body). Fix the lines above and run again.',
       );
     }
+    if (v.entries === 0) {
+      // An empty input is almost always a mistake upstream (a pipeline that produced nothing, the wrong file).
+      throw new UsageError(`${label} has no messages (${v.lines === 0 ? "it is empty" : "only blank lines"}): nothing was sent.`);
+    }
     ui.debug(`validated ${v.lines} lines (${v.entries} messages, ${v.blank} blank), sha256 ${v.sha256}`);
     if (opts.dryRun) {
       const summary = { dryRun: true, lines: v.lines, messages: v.entries, blank: v.blank, queue: queue.name, fifo: rules.fifo, maxMessageSize: rules.maxMessageSize };
       if (ui.format !== "table") ui.json(summary);
       else ui.out(`${count(v.entries)} message${v.entries === 1 ? "" : "s"} in ${label} are valid for ${queue.name}; nothing was sent (--dry-run).`);
-      return;
-    }
-    if (v.entries === 0) {
-      ui.info(`${label} has no messages to send (${v.lines} line${v.lines === 1 ? "" : "s"}, all blank).`);
-      if (ui.format !== "table") ui.json({ sent: 0, failed: 0, lines: v.lines, seconds: 0 });
       return;
     }
     await sendPass(ctx, { ref, label, queueUrl: queue.url, queueName: queue.name, rules, v, concurrency, rate, opts, sqs });
@@ -210,7 +212,8 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
     failed: result.failed,
     lines: v.lines,
     seconds,
-    ...(skip ? { alreadySent: skip.size, possibleDuplicates } : {}),
+    ...(skip ? { alreadySent: skip.size } : {}),
+    possibleDuplicates: possibleDuplicates + result.possibleDuplicates,
     ...(result.notSent || result.interrupted ? { notSent: v.entries - (skip?.size ?? 0) - result.sent - result.failed } : {}),
   };
   if (ui.format !== "table") ui.json(summary);
@@ -220,6 +223,11 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
       `${ui.color.green("sent")} ${count(result.sent)} message${result.sent === 1 ? "" : "s"} to ${ui.color.bold(p.queueName)} in ${seconds}s (${count(rate)}/s)` +
         (result.failed ? `; ${ui.color.red(`${count(result.failed)} failed`)}` : "") +
         (skip ? `; ${count(skip.size)} already sent earlier` : ""),
+    );
+  }
+  if (result.possibleDuplicates) {
+    ui.warn(
+      `${count(result.possibleDuplicates)} message${result.possibleDuplicates === 1 ? " was" : "s were"} sent again after an attempt whose outcome was unknown (connection lost, timeout or 5xx): ${result.possibleDuplicates === 1 ? "it" : "they"} may be in ${p.queueName} twice${p.rules.fifo ? " (FIFO dedup ids suppress that within 5 minutes)" : ""}.`,
     );
   }
   if (result.failed) {

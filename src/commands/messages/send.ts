@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import { SendMessageCommand, type SendMessageCommandOutput } from "@aws-sdk/client-sqs";
 import { Limits, durationFlag } from "../../core/duration.js";
@@ -33,7 +34,10 @@ export default async function send(ctx: CommandContext, [ref, bodyArg]: string[]
   const qa = await getQueueAttributes(sqs, queue.url, ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"], ref);
   const fifo = qa.FifoQueue === "true" || queue.fifo;
   if (fifo && delay) throw new UsageError("--delay: a FIFO queue has no per-message delay (set the queue's DelaySeconds instead).");
-  if (!fifo && (opts.groupId || opts.dedupId)) ui.warn(`${queue.name} is not a FIFO queue: --group-id and --dedup-id are ignored.`);
+  if (!fifo && (opts.groupId || opts.dedupId)) {
+    // A group id means the user expects FIFO ordering: sending without it would quietly break that.
+    throw new UsageError(`${queue.name} is not a FIFO queue: --group-id and --dedup-id apply only to FIFO queues (names ending in .fifo).`, "Drop the flag, or send to the FIFO queue you meant.");
+  }
   if (fifo && !opts.groupId) throw new UsageError(`${queue.name} is a FIFO queue: --group-id is required.`);
   // Validate exactly as send-batch does (characters, size against the queue's limit, attributes).
   const check = parseInputLine(
@@ -85,14 +89,19 @@ async function readAttrFlags(flags: string[]): Promise<Record<string, AttributeV
 }
 
 async function readText(path: string | undefined, ctx: CommandContext): Promise<string> {
+  let bytes: Buffer;
   if (path !== undefined) {
     try {
-      return await readFile(path, "utf8");
+      bytes = await readFile(path);
     } catch (err) {
       throw new UsageError(`--file: cannot read ${path}: ${(err as Error).message}`);
     }
+  } else {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
+    bytes = Buffer.concat(chunks);
   }
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString("utf8");
+  // Decoding invalid UTF-8 would silently replace bytes with U+FFFD and send a corrupted body.
+  if (!isUtf8(bytes)) throw new UsageError(`${path ?? "stdin"}: the body is not valid UTF-8: nothing was sent.`, "Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8), or send binary data base64-encoded.");
+  return bytes.toString("utf8");
 }

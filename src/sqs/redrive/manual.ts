@@ -197,6 +197,7 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
   const account = (target: RedriveTarget, out: MoveOutcome) => {
     stats.moved += out.moved.length;
     if (opts.maybeSent?.size) stats.possibleDuplicates += out.moved.filter((m) => opts.maybeSent!.has(m.messageId)).length;
+    stats.possibleDuplicates += out.possibleDuplicates;
     stats.byTarget[target.name] = (stats.byTarget[target.name] ?? 0) + out.moved.length;
     stats.alreadySent += out.alreadySent.length;
     stats.deleteFailed += out.deleteFailed.length;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
+import { isAmbiguousFailure, trackAmbiguity } from "../ambiguity.js";
 import { messageSize, toSdkAttributes, type Envelope } from "../../core/envelope.js";
 import type { SqsContext } from "../client.js";
 import { deleteHandles, type Held } from "../messages.js";
@@ -38,6 +39,11 @@ export interface MoveOutcome {
   deleteFailed: MoveFailure[];
   /** The journal says an earlier run sent these: deleted from the source without sending again. */
   alreadySent: string[];
+  /**
+   * Copies that may be in a standard target twice: entries times send attempts whose
+   * outcome was unknown (connection lost, timeout, 5xx). FIFO targets dedupe them.
+   */
+  possibleDuplicates: number;
 }
 
 const MAX_BATCH_BYTES = 1_048_576;
@@ -88,7 +94,7 @@ export interface SentHeld {
  */
 export async function sendHeld(ctx: SqsContext, input: MoveInput): Promise<SentHeld> {
   const { journal, target } = input;
-  const outcome: MoveOutcome = { moved: [], sendFailed: [], deleteFailed: [], alreadySent: [] };
+  const outcome: MoveOutcome = { moved: [], sendFailed: [], deleteFailed: [], alreadySent: [], possibleDuplicates: 0 };
   const toSend: Held[] = [];
   const deleteOnly: Held[] = [];
   for (const h of input.held) {
@@ -111,11 +117,17 @@ export async function sendHeld(ctx: SqsContext, input: MoveInput): Promise<SentH
     journal?.sending(target.url, sendable.map((h) => h.envelope.messageId ?? ""));
     let successful: Array<{ Id?: string; MessageId?: string }> = [];
     let failed: Array<{ Id?: string; Code?: string; Message?: string }> = [];
+    const command = new SendMessageBatchCommand({ QueueUrl: target.url, Entries: entries });
+    const ambiguous = trackAmbiguity(command);
     try {
-      const res = await ctx.client.send(new SendMessageBatchCommand({ QueueUrl: target.url, Entries: entries }));
+      const res = await ctx.client.send(command);
       successful = res.Successful ?? [];
       failed = res.Failed ?? [];
+      if (!target.fifo) outcome.possibleDuplicates += entries.length * ambiguous();
     } catch (err) {
+      // The server may have enqueued them while they stay in the source: a copy in each
+      // queue until a later send (deduplicated on FIFO) and delete, if any, settles it.
+      outcome.possibleDuplicates += entries.length * (ambiguous() || (isAmbiguousFailure(err) ? 1 : 0));
       const e = err as { name?: string; message?: string };
       failed = entries.map((en) => ({ Id: en.Id, Code: e.name ?? "Error", Message: e.message ?? String(err) }));
     }
