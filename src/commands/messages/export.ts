@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, fsync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
 import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
-import { isExhausted, peekWarning, readInfo } from "../../sqs/holding.js";
+import { isExhausted } from "../../sqs/holding.js";
+import { openForReading } from "./open-for-reading.js";
 import { deleteHandles, receiveOnce, releaseHandles } from "../../sqs/messages.js";
-import { resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 import { positiveInt } from "./receive.js";
 
@@ -31,13 +31,7 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
     throw new UsageError("export --delete needs --file FILE: a message is deleted only once its line is safely on disk.");
   }
 
-  const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const info = await readInfo(sqs, queue.url, ref!);
-  if (!opts.delete) {
-    const w = peekWarning(queue.name, info);
-    if (w) ui.warn(w);
-  }
+  const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
   let fd: number | undefined;
   if (!toStdout) {
     try {

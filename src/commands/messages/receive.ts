@@ -2,9 +2,9 @@ import { Limits, durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { printMessage } from "../../output/message-view.js";
-import { isExhausted, peekWarning, readInfo } from "../../sqs/holding.js";
+import { isExhausted } from "../../sqs/holding.js";
+import { openForReading } from "./open-for-reading.js";
 import { deleteHandles, receiveOnce, releaseHandles, type Held } from "../../sqs/messages.js";
-import { resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
 export interface ReceiveOptions {
@@ -29,13 +29,7 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
   const wait = durationFlag("--wait", opts.wait, Limits.wait);
   const visibility = opts.visibilityTimeout === undefined ? undefined : durationFlag("--visibility-timeout", opts.visibilityTimeout, Limits.visibilityTimeout);
 
-  const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const info = await readInfo(sqs, queue.url, ref!);
-  if (!opts.delete) {
-    const w = peekWarning(queue.name, info);
-    if (w) ui.warn(w);
-  }
+  const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
 
   const seen = new Set<string>();
   const printed: Envelope[] = [];

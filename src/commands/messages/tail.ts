@@ -2,9 +2,9 @@ import { Limits, durationFlag } from "../../core/duration.js";
 import { compileFilter } from "../../core/filter.js";
 import { OperationError } from "../../errors.js";
 import { printMessage } from "../../output/message-view.js";
-import { HoldSet, isExhausted, peekWarning, readInfo } from "../../sqs/holding.js";
+import { HoldSet, isExhausted } from "../../sqs/holding.js";
+import { openForReading } from "./open-for-reading.js";
 import { deleteHandles, receiveOnce, releaseHandles, type Held } from "../../sqs/messages.js";
-import { resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 import { positiveInt } from "./receive.js";
 
@@ -22,13 +22,7 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
   const wait = durationFlag("--wait", opts.wait, { min: 1, max: Limits.wait.max });
   const filter = opts.filter ? compileFilter(opts.filter) : undefined;
 
-  const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const info = await readInfo(sqs, queue.url, ref!);
-  if (!opts.delete) {
-    const w = peekWarning(queue.name, info);
-    if (w) ui.warn(w);
-  }
+  const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
   if (!ui.streamsNdjson) ui.info(`tailing ${queue.name}${opts.delete ? " (deleting what is shown)" : ""}; Ctrl-C to stop.`);
 
   // The long poll in hand is finished, not cut: a poll abandoned on the client stays

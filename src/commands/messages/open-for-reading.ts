@@ -1,0 +1,23 @@
+import { peekWarning, readInfo, type ReadInfo } from "../../sqs/holding.js";
+import type { SqsContext } from "../../sqs/client.js";
+import { resolveQueue, type QueueHandle } from "../../sqs/queues.js";
+import type { CommandContext } from "../context.js";
+
+/**
+ * The start shared by receive, tail and export: resolve the queue, read what the peek
+ * guard needs, and warn once when looking without --delete spends receive attempts.
+ */
+export async function openForReading(
+  ctx: CommandContext,
+  ref: string,
+  deleting: boolean | undefined,
+): Promise<{ sqs: SqsContext; queue: QueueHandle; info: ReadInfo }> {
+  const sqs = await ctx.sqs();
+  const queue = await resolveQueue(sqs, ref);
+  const info = await readInfo(sqs, queue.url, ref);
+  if (!deleting) {
+    const w = peekWarning(queue.name, info);
+    if (w) ctx.ui.warn(w);
+  }
+  return { sqs, queue, info };
+}
