@@ -47,6 +47,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     }
     throw err;
   }
+  if (opts.dataDir) await patchFauxqsPersistence();
   const host = opts.host ?? "127.0.0.1";
   if (!net.isIP(host) && host !== "localhost") {
     throw new UsageError(`--host: "${host}" is not an IP address.`, "Use 127.0.0.1 (the default), ::1, or 0.0.0.0 to listen on every interface.");
@@ -81,6 +82,38 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     port,
     stop: () => server.stop(),
   };
+}
+
+interface Statement {
+  run(...args: unknown[]): unknown;
+}
+interface Persistence {
+  db: { prepare(sql: string): Statement };
+  sqsctlReady?: Statement;
+}
+
+/**
+ * fauxqs 2.4.1 with --data-dir: a visibility change to 0 (a release) runs
+ * `UPDATE ... SET approximate_receive_count = NULL`, which the NOT NULL column refuses:
+ * the call answers HTTP 500 and the message, already taken out of the in-flight set in
+ * memory, is in no list until the server restarts. Replace that one method with an update
+ * that clears only the receipt handle and the deadline (what "ready" means there) and
+ * keeps the receive count. Patched on the class, once, before the server starts.
+ */
+async function patchFauxqsPersistence(): Promise<void> {
+  let mod: { PersistenceManager?: { prototype: { updateMessageReady?: unknown; sqsctlPatched?: boolean } } };
+  try {
+    mod = (await import(new URL("./persistence.js", import.meta.resolve("fauxqs")).href)) as typeof mod;
+  } catch {
+    return; // another layout: nothing to patch (the data-dir test would show it)
+  }
+  const proto = mod.PersistenceManager?.prototype;
+  if (!proto || typeof proto.updateMessageReady !== "function" || proto.sqsctlPatched) return;
+  proto.updateMessageReady = function updateMessageReady(this: Persistence, messageId: string): void {
+    this.sqsctlReady ??= this.db.prepare("UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?");
+    this.sqsctlReady.run(messageId);
+  };
+  proto.sqsctlPatched = true;
 }
 
 function assertPortFree(host: string, port: number): Promise<void> {
