@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 /**
  * A strict SQS layer for tests: an HTTP proxy on 127.0.0.1 in front of a real local server
@@ -162,7 +162,6 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let opts = options;
   let stats = emptyStats();
-  const sockets = new Set<Socket>();
   const handles = new Map<string, HandleInfo>();
   const latest = new Map<string, Latest>();
   const models = new Map<string, ModelMessage[]>();
@@ -573,16 +572,10 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
         .catch(() => req.socket.destroy());
     });
   });
-  server.keepAliveTimeout = 60_000;
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, endpoint, destroyAll } = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     port,
     get stats() {
       return stats;
@@ -601,7 +594,7 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
     },
     async close() {
       closed = true;
-      for (const s of sockets) s.destroy();
+      destroyAll();
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
