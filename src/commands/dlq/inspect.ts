@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Envelope } from "../../core/envelope.js";
 import { durationFlag } from "../../core/duration.js";
-import { compileFilter, compileGroupBy } from "../../core/filter.js";
+import { compileExpression, compileFilter } from "../../core/filter.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
 import { InterruptedError, UsageError } from "../../errors.js";
@@ -10,8 +10,9 @@ import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
+import * as triage from "./triage.js";
 
-interface Opts {
+interface Opts extends triage.TriageFlags {
   limit?: string;
   all?: boolean;
   filter?: string;
@@ -51,26 +52,20 @@ export function summarise(dlq: string, messages: Envelope[], scanned: number, co
   };
 }
 
-export function groupCounts(messages: Envelope[], key: (e: Envelope) => string): Array<{ value: string; count: number; percent: number }> {
-  const counts = new Map<string, number>();
-  for (const m of messages) counts.set(key(m), (counts.get(key(m)) ?? 0) + 1);
-  return [...counts.entries()]
-    .map(([value, count]) => ({ value, count, percent: Math.round((count / Math.max(1, messages.length)) * 1000) / 10 }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-}
-
 export default async function inspect(ctx: CommandContext, [ref]: string[], opts: Opts): Promise<void> {
   const { ui } = ctx;
   if (opts.all && opts.limit !== undefined) throw new UsageError("--limit and --all: choose one.");
   const limitFlag = positiveInt("--limit", opts.limit);
   const filter = opts.filter ? compileFilter(opts.filter) : undefined;
-  const groupBy = opts.groupBy ? compileGroupBy(opts.groupBy) : undefined;
+  const groupBy = opts.groupBy ? compileExpression(opts.groupBy, "--group-by") : undefined;
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
-  const limit = opts.all ? undefined : (limitFlag ?? (groupBy ? undefined : 100));
+  const plan = triage.planTriage(opts);
+  const limit = plan.sample ?? (opts.all ? undefined : (limitFlag ?? (groupBy ? undefined : 100)));
 
   const sqs = await ctx.sqs();
   const dlq = await resolveQueue(sqs, ref!, "DLQ");
   const attrs = await getQueueAttributes(sqs, dlq.url, ["All"], ref);
+  const countedBefore: triage.QueueCounts = { at: Date.now(), attributes: attrs };
   const before = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const ownPolicy = parseRedrivePolicy(attrs.RedrivePolicy);
   if (ownPolicy) {
@@ -96,11 +91,34 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     const messages = snap.messages.map((h) => h.envelope);
     const complete = snap.ended === "empty";
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
+    // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
+    const countedAfter: triage.QueueCounts = { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
+    const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
+    const insight = triage.triageOf(messages, {
+      groupBy,
+      knownSources: sources,
+      now: countedAfter.at,
+      scanned: snap.scanned,
+      approximateTotal: triage.totalOf(countedBefore).total,
+      sampled: plan.sample !== undefined,
+    });
+    if (plan.reportPath) {
+      triage.writeReport(ctx, plan.reportPath, opts.force === true, insight, {
+        queue: { name: dlq.name, url: dlq.url },
+        snapshotAt: countedAfter.at,
+        argv: reportArgv(ref!, opts),
+        complete,
+        groupBy: opts.groupBy,
+        filter: opts.filter,
+        growth: triage.growthText(growth),
+        bodies: opts.bodies !== false,
+      });
+    }
     if (opts.save) {
       fs.writeFileSync(opts.save, messages.map((m) => JSON.stringify(m)).join("\n") + (messages.length ? "\n" : ""), { mode: 0o600 });
       ui.info(`Saved ${plural(messages.length, "message")} to ${opts.save} (NDJSON envelopes).`);
     }
-    output(ctx, summary, messages, groupBy, opts, limit);
+    output(ctx, summary, messages, insight, growth, opts, limit);
   } finally {
     released = await snap.release();
   }
@@ -115,36 +133,66 @@ function output(
   ctx: CommandContext,
   summary: InspectSummary,
   messages: Envelope[],
-  groupBy: ((e: Envelope) => string) | undefined,
+  insight: triage.Triage,
+  growth: triage.GrowthView,
   opts: Opts,
   limit: number | undefined,
 ): void {
   const { ui } = ctx;
-  const groups = groupBy ? groupCounts(messages, groupBy) : undefined;
+  const bodies = opts.bodies !== false;
   if (ui.format === "json") {
-    ui.json({ summary, ...(groups ? { groupBy: opts.groupBy, groups } : { messages }) });
+    ui.json({
+      summary,
+      growth,
+      ...(insight.sampled ? { estimate: triage.estimateJson(insight) } : {}),
+      ...(opts.groupBy ? { groupBy: opts.groupBy } : { messages: bodies ? messages : messages.map((m) => ({ ...m, body: null })) }),
+      groups: triage.groupsJson(insight, opts.groupBy, opts.filter, bodies),
+      ...(opts.timeline ? { timeline: insight.timeline } : {}),
+    });
     return;
   }
-  if (groups) {
-    if (ui.format === "table") printSummary(ctx, summary, opts, limit);
-    ui.list(groups, [
-      { header: opts.groupBy!, value: (g) => g.value },
-      { header: "Count", value: (g) => g.count, align: "right" },
-      { header: "%", value: (g) => g.percent.toFixed(1), align: "right" },
-    ]);
+  if (opts.groupBy) {
+    if (ui.format === "table") printSummary(ctx, summary, opts, limit, false, growth);
+    triage.printGroups(ui, insight, opts.groupBy, bodies);
+    if (opts.timeline && ui.format === "table") {
+      ui.out("");
+      triage.printTimeline(ui, insight.timeline, false);
+    }
     return;
   }
   // Messages: a table on a terminal; NDJSON envelopes when piped (the summary then goes to stderr).
   if (ui.streamsNdjson) {
-    printSummary(ctx, summary, opts, limit, true);
-    printMessages(ui, messages);
+    printSummary(ctx, summary, opts, limit, true, growth);
+    printMessages(ui, bodies ? messages : messages.map((m) => ({ ...m, body: "" })));
+    if (opts.timeline) triage.printTimeline(ui, insight.timeline, true);
+    if (insight.sampled) triage.printSampleNote(ui, insight);
     return;
   }
-  printSummary(ctx, summary, opts, limit);
-  printMessages(ui, messages);
+  printSummary(ctx, summary, opts, limit, false, growth);
+  printMessages(ui, bodies ? messages : messages.map((m) => ({ ...m, body: "" })));
+  if (opts.timeline) {
+    ui.out("");
+    triage.printTimeline(ui, insight.timeline, false);
+  }
+  if (insight.sampled) triage.printSampleNote(ui, insight);
 }
 
-function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit: number | undefined, toStderr = false): void {
+/** The command as typed, for the report's "made with" line (only the flags that shape the snapshot). */
+function reportArgv(ref: string, opts: Opts): string[] {
+  return [
+    "dlq",
+    "inspect",
+    ref,
+    ...(opts.groupBy ? ["--group-by", opts.groupBy] : []),
+    ...(opts.filter ? ["--filter", opts.filter] : []),
+    ...(opts.sample ? ["--sample", opts.sample] : opts.all ? ["--all"] : opts.limit ? ["--limit", opts.limit] : []),
+    ...(opts.timeline ? ["--timeline"] : []),
+    ...(opts.report ? ["--report", opts.report] : []),
+    ...(opts.bodies === false ? ["--no-bodies"] : []),
+  ];
+}
+
+function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit: number | undefined, toStderr = false, growth?: triage.GrowthView): void {
   const { ui } = ctx;
   const scope = s.complete
     ? `all ${s.scanned} in the DLQ`
@@ -161,6 +209,7 @@ function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit:
   }
   const src = Object.entries(s.sources);
   if (src.length) lines.push(`  from        ${src.map(([k, v]) => `${k} (${v})`).join(", ")}`);
+  if (growth) lines.push(`  growth      ${triage.growthText(growth)}`);
   for (const l of lines) {
     if (toStderr) ui.info(l);
     else ui.out(l);
