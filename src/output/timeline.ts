@@ -34,7 +34,7 @@ export function renderTimeline(t: Timeline, style: TimelineStyle): string[] {
   }
   const lines: string[] = [];
   const daily = t.bucketSeconds >= 86_400;
-  lines.push(fit(`Failures by time sent (SentTimestamp, UTC), one row per ${t.bucket}:`, style.width));
+  lines.push(fit(`Failures by time sent (SentTimestamp, UTC), one row per ${t.bucket}:`, style.width, style.ascii));
   lines.push(...legend(t.groups, style, paint));
   const label = (start: string) => (daily ? start.slice(0, 10) : `${start.slice(5, 10)} ${start.slice(11, 16)}`);
   const labelWidth = daily ? 10 : 11;
@@ -51,8 +51,8 @@ export function renderTimeline(t: Timeline, style: TimelineStyle): string[] {
     const used = cells.reduce((a, c) => a + c, 0);
     lines.push(`${label(b.start)} |${bar}${" ".repeat(barWidth - used)}| ${(b.total ? String(b.total) : "").padStart(countWidth)}`);
   }
-  if (t.quietSince) lines.push(fit(`Nothing newer: the newest message was sent ${t.quietSince.slice(0, 16).replace("T", " ")} UTC.`, style.width));
-  if (t.undated) lines.push(fit(`${t.undated} message(s) without a SentTimestamp are not in the chart.`, style.width));
+  if (t.quietSince) lines.push(fit(`Nothing newer: the newest message was sent ${t.quietSince.slice(0, 16).replace("T", " ")} UTC.`, style.width, style.ascii));
+  if (t.undated) lines.push(fit(`${t.undated} message(s) without a SentTimestamp are not in the chart.`, style.width, style.ascii));
   return lines;
 }
 
@@ -61,7 +61,7 @@ function legend(groups: string[], style: TimelineStyle, paint: (i: number, s: st
   let line = "";
   let visible = 0;
   groups.forEach((key, i) => {
-    const name = key.length > 30 ? `${key.slice(0, 29)}…` : key;
+    const name = fit(key, 30, style.ascii);
     const item = `${timelineSymbol(i, style.ascii)} ${name}`;
     const gap = visible ? 3 : 0;
     if (visible && visible + gap + item.length > style.width) {
@@ -104,6 +104,7 @@ export function allocate(counts: number[], chars: number): number[] {
   return out;
 }
 
-function fit(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+function fit(text: string, width: number, ascii = true): string {
+  if (text.length <= width) return text;
+  return ascii ? `${text.slice(0, width - 3)}...` : `${text.slice(0, width - 1)}…`;
 }

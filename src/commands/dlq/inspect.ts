@@ -80,7 +80,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const spin = await progress(ui, `Scanning ${dlq.name} (${plural(before, "message")} visible)…`);
   const snap = await takeSnapshot(sqs, dlq.url, {
     limit,
-    filter,
+    // --sample takes the first N messages whatever they hold and filters them here, so the sample size is known.
+    filter: plan.sample === undefined ? filter : undefined,
     visibilitySeconds: hold,
     signal: ctx.signal,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
@@ -88,7 +89,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   let released;
   try {
     spin.stop();
-    const messages = snap.messages.map((h) => h.envelope);
+    const looked = snap.messages.map((h) => h.envelope);
+    const messages = plan.sample !== undefined && filter ? looked.filter(filter) : looked;
     const complete = snap.ended === "empty";
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
@@ -98,9 +100,9 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
       groupBy,
       knownSources: sources,
       now: countedAfter.at,
-      scanned: snap.scanned,
+      scanned: plan.sample !== undefined ? looked.length : snap.scanned,
       approximateTotal: triage.totalOf(countedBefore).total,
-      sampled: plan.sample !== undefined,
+      sampled: plan.sample !== undefined && !complete,
     });
     if (plan.reportPath) {
       triage.writeReport(ctx, plan.reportPath, opts.force === true, insight, {
@@ -196,6 +198,8 @@ function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit:
   const { ui } = ctx;
   const scope = s.complete
     ? `all ${s.scanned} in the DLQ`
+    : opts.sample !== undefined
+      ? `from a sample of the first ${opts.sample} received (counts below are estimates for the whole DLQ)`
     : limit !== undefined && s.messages >= limit
       ? `the first ${s.messages}${opts.filter ? " matching" : ""} (--limit ${limit}; --all for every message)`
       : `${s.scanned} looked at (the scan stopped early)`;
