@@ -17,7 +17,7 @@ import { rowsFromXterm, renderSvg } from "./lib/terminal-svg.mjs";
 /** The flow shown: the commands an on-call engineer types, in order. */
 const STEPS = [
   ["--local", "dlq", "list"],
-  ["--local", "dlq", "inspect", "orders-dlq", "--group-by", "json.errorType"],
+  ["--local", "dlq", "inspect", "orders-dlq", "--group-by", "json.errorType", "--timeline"],
   ["--local", "dlq", "redrive", "orders-dlq", "--filter", "json.errorType == 'Timeout'", "--yes"],
   ["--local", "queues", "list"],
 ];
