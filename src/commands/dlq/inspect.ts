@@ -10,6 +10,7 @@ import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
+import { TriageAggregator } from "../../core/triage.js";
 import * as triage from "./triage.js";
 
 interface Opts extends triage.TriageFlags {
@@ -32,23 +33,20 @@ export interface InspectSummary {
   sources: Record<string, number>;
 }
 
+/** The whole snapshot as one triage group (the same counting as --group-by's groups). */
 export function summarise(dlq: string, messages: Envelope[], scanned: number, complete: boolean, fallbackSources: string[]): InspectSummary {
-  const sent = messages.map((m) => m.sentAt).filter((s): s is string => Boolean(s)).sort();
-  const counts = messages.map((m) => m.receiveCount).filter((n): n is number => n !== undefined);
-  const sources: Record<string, number> = {};
-  for (const m of messages) {
-    const src = m.sourceQueueArn ? nameOf(m.sourceQueueArn) : fallbackSources.length === 1 ? fallbackSources[0]! : "(unknown)";
-    sources[src] = (sources[src] ?? 0) + 1;
-  }
+  const all = new TriageAggregator({ knownSources: fallbackSources });
+  for (const m of messages) all.add(m);
+  const g = all.result()[0];
   return {
     dlq,
     messages: messages.length,
     scanned,
     complete,
-    oldestSentAt: sent[0] ?? null,
-    newestSentAt: sent.at(-1) ?? null,
-    receiveCount: counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : null,
-    sources,
+    oldestSentAt: g?.firstSeen ?? null,
+    newestSentAt: g?.lastSeen ?? null,
+    receiveCount: g?.receiveCount ? { min: g.receiveCount.min, max: g.receiveCount.max } : null,
+    sources: g?.sources ?? {},
   };
 }
 

@@ -67,8 +67,8 @@ export default async function list(ctx: CommandContext, _args: string[], opts: {
   if (ui.format === "table" && interval === undefined && rows.length) {
     ui.info(
       [...growth.values()].some(Boolean)
-        ? "Growth: visible + in flight + delayed since the previous look (--growth 30s counts twice, 30s apart)."
-        : "Growth: shown from the next look on (sqsctl keeps the counts); --growth 30s counts twice, 30s apart, now.",
+        ? "Growth: the change since the previous look (--growth 30s: two counts 30s apart)."
+        : "Growth: shown from the next look on (--growth 30s: two counts 30s apart, now).",
     );
   }
   if (ui.format === "table" && rows.some((r) => r.q.visible > 0)) {
