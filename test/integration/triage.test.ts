@@ -175,6 +175,10 @@ describe("dlq inspect triage", () => {
     expect(r.stdout).not.toContain("jane@example.com");
     const out = JSON.parse(r.stdout) as InspectJson;
     expect(out.groups.every((g) => g.sample.body === null)).toBe(true);
+    const nd = await cli(["dlq", "inspect", "pay-dlq", "--group-by", "json.kind", "--no-bodies", "-o", "ndjson"]);
+    expect(nd.code, nd.stderr).toBe(0);
+    expect(nd.stdout).not.toContain("jane@example.com");
+    expect(nd.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { key: string }).key)).toEqual(["GatewayDown", "CardExpired"]);
   });
 
   test("--sample N looks at N messages and says the counts are estimates", async () => {

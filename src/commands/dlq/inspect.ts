@@ -153,7 +153,7 @@ function output(
   }
   if (opts.groupBy) {
     if (ui.format === "table") printSummary(ctx, summary, opts, limit, false, growth);
-    triage.printGroups(ui, insight, opts.groupBy, bodies);
+    triage.printGroups(ui, insight, opts.groupBy, opts.filter, bodies);
     if (opts.timeline && ui.format === "table") {
       ui.out("");
       triage.printTimeline(ui, insight.timeline, false);

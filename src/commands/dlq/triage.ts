@@ -98,8 +98,12 @@ export function triageOf(
 
 /** The groups as -o json wants them: `{key, count, firstSeen, lastSeen, sources, sample}` and more. */
 export function groupsJson(t: Triage, groupBy: string | undefined, userFilter: string | undefined, bodies: boolean): unknown[] {
+  return t.groups.map(groupJson(t, groupBy, userFilter, bodies));
+}
+
+function groupJson(t: Triage, groupBy: string | undefined, userFilter: string | undefined, bodies: boolean): (g: TriageGroup) => unknown {
   const matched = t.groups.reduce((a, g) => a + g.count, 0);
-  return t.groups.map((g) => ({
+  return (g) => ({
     key: g.key,
     count: g.count,
     ...(t.sampled ? { estimatedCount: estimate(g.count, t.scanned, t.approximateTotal) } : {}),
@@ -111,7 +115,7 @@ export function groupsJson(t: Triage, groupBy: string | undefined, userFilter: s
     receiveCount: g.receiveCount,
     filter: groupFilter(groupBy, g, userFilter) ?? null,
     sample: bodies ? g.sample : { ...g.sample, body: null },
-  }));
+  });
 }
 
 export function estimateJson(t: Triage): unknown {
@@ -123,7 +127,7 @@ const SAMPLE_NOTE =
   "spread over the queue roughly at random, not evenly in time (on FIFO queues only the head of each message group is seen).";
 
 /** The group table, one sample line per group, and the estimate note (table output). */
-export function printGroups(ui: Ui, t: Triage, groupBy: string, bodies: boolean): void {
+export function printGroups(ui: Ui, t: Triage, groupBy: string, userFilter: string | undefined, bodies: boolean): void {
   const matched = t.groups.reduce((a, g) => a + g.count, 0);
   const count = (n: number) => (t.sampled ? `~${estimate(n, t.scanned, t.approximateTotal)}` : n);
   ui.list(t.groups, [
@@ -134,7 +138,7 @@ export function printGroups(ui: Ui, t: Triage, groupBy: string, bodies: boolean)
     { header: "Last sent", value: (g) => when(ui, g.lastSeen ?? undefined) },
     { header: "Recv", value: (g) => (g.receiveCount ? (g.receiveCount.min === g.receiveCount.max ? g.receiveCount.min : `${g.receiveCount.min}-${g.receiveCount.max}`) : "") },
     { header: "Sources", value: (g) => Object.keys(g.sources).join(", ") },
-  ]);
+  ], groupJson(t, groupBy, userFilter, bodies));
   if (ui.format !== "table") return;
   ui.out("");
   ui.out(ui.color.bold("One of each:"));
