@@ -47,6 +47,8 @@ export interface TriageGroup {
   /** Source queue name -> count (from DeadLetterQueueSourceArn, or the DLQ's only source). */
   sources: Record<string, number>;
   receiveCount: { min: number; max: number; distribution: Record<string, number> } | null;
+  /** Messages sent in the hour before `now` (when result() was given a time): "still happening?". */
+  lastHour?: number;
   sample: TriageSample;
 }
 
@@ -141,8 +143,8 @@ export class TriageAggregator {
     if (env.receiveCount !== undefined) g.receiveCounts.set(env.receiveCount, (g.receiveCounts.get(env.receiveCount) ?? 0) + 1);
   }
 
-  /** The groups, largest first (ties by key). */
-  result(): TriageGroup[] {
+  /** The groups, largest first (ties by key); with `now` (ms), each says how many were sent in the hour before it. */
+  result(now?: number): TriageGroup[] {
     return [...this.groups.values()]
       .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
       .map((g) => {
@@ -158,6 +160,7 @@ export class TriageAggregator {
           receiveCount: counts.length
             ? { min: counts[0]!, max: counts.at(-1)!, distribution: Object.fromEntries(counts.map((c) => [String(c), g.receiveCounts.get(c)!])) }
             : null,
+          ...(now !== undefined ? { lastHour: sentBetween(g.minutes, now - 60 * MINUTE, now) } : {}),
           sample: g.sample,
         };
       });
@@ -214,6 +217,15 @@ export class TriageAggregator {
 }
 
 export const OTHER_KEY = "(other)";
+
+/** Messages in the histogram sent in [from, to] (minute resolution). */
+function sentBetween(minutes: Map<number, number>, from: number, to: number): number {
+  let n = 0;
+  const a = Math.floor(from / MINUTE);
+  const b = Math.floor(to / MINUTE);
+  for (const [m, c] of minutes) if (m >= a && m <= b) n += c;
+  return n;
+}
 
 export interface TimelineOptions {
   /** Time of the snapshot, ms. */

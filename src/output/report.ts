@@ -56,13 +56,13 @@ export function triageReport(r: TriageReportInput): string {
   out.push("");
 
   out.push("## Groups", "");
-  out.push(`| ${cell(r.groupBy ?? "Group")} | Count | % | First sent (UTC) | Last sent (UTC) | Receives | Sources |`);
-  out.push("|---|--:|--:|---|---|---|---|");
+  out.push(`| ${cell(r.groupBy ?? "Group")} | Count | % | First sent (UTC) | Last sent (UTC) | Sent in the last hour | Receives | Sources |`);
+  out.push("|---|--:|--:|---|---|--:|---|---|");
   for (const g of r.groups) {
     const pct = matched ? ((g.count / matched) * 100).toFixed(1) : "0.0";
     const recv = g.receiveCount ? (g.receiveCount.min === g.receiveCount.max ? `${g.receiveCount.min}` : `${g.receiveCount.min}-${g.receiveCount.max}`) : "-";
     const src = Object.entries(g.sources).map(([s, n]) => `${s} (${est(n)})`).join(", ");
-    out.push(`| ${cell(g.key)} | ${est(g.count)} | ${pct} | ${g.firstSeen ? utc(g.firstSeen) : "-"} | ${g.lastSeen ? utc(g.lastSeen) : "-"} | ${recv} | ${cell(src)} |`);
+    out.push(`| ${cell(g.key)} | ${est(g.count)} | ${pct} | ${g.firstSeen ? utc(g.firstSeen) : "-"} | ${g.lastSeen ? utc(g.lastSeen) : "-"} | ${g.lastHour === undefined ? "-" : est(g.lastHour)} | ${recv} | ${cell(src)} |`);
   }
   out.push("", "Receives count every receive, sqsctl's own looks included (SQS has no peek).", "");
 

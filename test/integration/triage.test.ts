@@ -20,7 +20,8 @@ let server: TestServer;
 let home: string;
 let now: number;
 const MIN = 60_000;
-const LONG = `{"kind":"CardExpired","customer":"jane@example.com","note":"${"x".repeat(800)}"}`;
+/** Every CardExpired body: long, with personal data in it (whichever one is the sample). */
+const cardBody = (m: number) => JSON.stringify({ kind: "CardExpired", at: m, customer: "jane@example.com", note: "x".repeat(800) });
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await withSeedClock(async (clock) => {
     for (let m = 180; m >= 0; m -= 10) {
       clock.set(now - m * MIN);
-      const body = m === 180 ? LONG : JSON.stringify({ kind: "CardExpired", at: m });
+      const body = cardBody(m);
       await server.client.send(
         new SendMessageBatchCommand({
           QueueUrl: dlqUrl,
@@ -97,8 +98,8 @@ describe("dlq inspect triage", () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as InspectJson;
     const [gw, card] = out.groups;
-    expect(gw).toMatchObject({ key: "GatewayDown", count: 50, sources: { payments: 50 }, filter: "json.kind == 'GatewayDown'" });
-    expect(card).toMatchObject({ key: "CardExpired", count: 19, sources: { payments: 19 } });
+    expect(gw).toMatchObject({ key: "GatewayDown", count: 50, lastHour: 50, sources: { payments: 50 }, filter: "json.kind == 'GatewayDown'" });
+    expect(card).toMatchObject({ key: "CardExpired", count: 19, lastHour: 7, sources: { payments: 19 } });
     const near = (iso: string, ms: number) => expect(Math.abs(Date.parse(iso) - ms)).toBeLessThan(2000);
     near(gw!.firstSeen, now - 30 * MIN);
     near(gw!.lastSeen, now - 21 * MIN);
@@ -135,10 +136,10 @@ describe("dlq inspect triage", () => {
     const md = fs.readFileSync(file, "utf8");
     expect(md).toContain("# DLQ triage: pay-dlq");
     expect(md).toContain("- **Messages:** 69 total, all 69 messages in the DLQ");
-    expect(md).toMatch(/\| GatewayDown \| 50 \| 72\.5 \| .* UTC \| .* UTC \| \d+ \| payments \(50\) \|/);
+    expect(md).toMatch(/\| GatewayDown \| 50 \| 72\.5 \| [\d :-]+ UTC \| [\d :-]+ UTC \| 50 \| \d+ \| payments \(50\) \|/);
     expect(md).toContain("```text\nFailures by time sent");
     expect(md).toContain("jane@example.com");
-    expect(md).toContain(`(first 300 of ${LONG.length} characters)`);
+    expect(md).toMatch(/Body \(first 300 of 8\d\d characters\):/);
     expect(md).not.toContain("x".repeat(400));
     const line = md.split("\n").find((l) => l.includes("GatewayDown'\" --dry-run"))!;
     expect(line).toBe(`sqsctl dlq redrive pay-dlq --filter "json.kind == 'GatewayDown'" --dry-run`);
@@ -211,7 +212,7 @@ describe("still happening?", () => {
       const second = await cli(["dlq", "list"], { SQSCTL_HOME: own });
       expect(second.stdout).toMatch(/pay-dlq +72 +0 +\+3 in \d+s/);
       const inspect = await cli(["dlq", "inspect", "pay-dlq", "--limit", "1"], { SQSCTL_HOME: own });
-      expect(inspect.stderr + inspect.stdout).toMatch(/growth {6}no change since the previous look \d+s ago; no change during this \d+s scan/);
+      expect(inspect.stderr + inspect.stdout).toMatch(/growth {6}no change since the previous look \d+s ago/);
       const timed = await cli(["dlq", "list", "--growth", "1s", "-o", "json"], { SQSCTL_HOME: own });
       expect((JSON.parse(timed.stdout) as Array<{ name: string; growth: unknown }>).find((d) => d.name === "pay-dlq")!.growth).toMatchObject({
         delta: 0,

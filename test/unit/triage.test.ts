@@ -45,6 +45,9 @@ describe("TriageAggregator", () => {
     });
     expect(timeout!.sample).toMatchObject({ messageId: "m1", attributes: ["channel"], truncated: false });
     expect(none).toMatchObject({ key: "(none)", value: null, count: 1 });
+    // "still happening?": how many of each were sent in the hour before a given time
+    expect(agg.result(T0 + 70 * MIN).map((g) => g.lastHour)).toEqual([2, 1]);
+    expect(agg.result(T0 + 31 * MIN).map((g) => g.lastHour)).toEqual([3, 1]);
   });
 
   test("without --group-by there is one group; an unknown source is (unknown) when the DLQ has several", () => {
@@ -203,7 +206,7 @@ describe("triageReport", () => {
     expect(md).toContain("# DLQ triage: orders-dlq");
     expect(md).toContain("2026-11-29 12:05:00 UTC");
     expect(md).toContain("2 total, all 2 messages in the DLQ");
-    expect(md).toContain("| Timeout | 1 | 50.0 | 2026-11-29 12:00:00 UTC | 2026-11-29 12:00:00 UTC | 4 | orders (1) |");
+    expect(md).toContain("| Timeout | 1 | 50.0 | 2026-11-29 12:00:00 UTC | 2026-11-29 12:00:00 UTC | - | 4 | orders (1) |");
     expect(md).toContain("| Bad\\|Pipe \\`\\`\\`x\\`\\`\\` | 1 |");
     expect(md).toContain("```text\nchart line\n```");
     expect(md).toContain("jane@example.com");

@@ -70,7 +70,10 @@ export function growthOf(ctx: CommandContext, endpoint: string, arn: string, bef
 }
 
 export function growthText(g: GrowthView): string {
-  return [g.sincePrevious ? describeGrowth(g.sincePrevious) : undefined, describeGrowth(g.duringScan)].filter(Boolean).join("; ");
+  // A scan of a second or two says little; it is shown when it is all there is, or when it saw a change.
+  const scan = g.duringScan.seconds >= 2 || g.duringScan.delta !== 0 || !g.sincePrevious ? describeGrowth(g.duringScan) : undefined;
+  const first = g.sincePrevious ? describeGrowth(g.sincePrevious) : "first look (the next one shows the change since this one)";
+  return [first, scan].filter(Boolean).join("; ");
 }
 
 export interface Triage {
@@ -88,7 +91,7 @@ export function triageOf(
   const agg = new TriageAggregator({ groupBy: opts.groupBy, knownSources: opts.knownSources });
   for (const m of messages) agg.add(m);
   return {
-    groups: agg.result(),
+    groups: agg.result(opts.now),
     timeline: agg.timeline({ now: opts.now }),
     scanned: opts.scanned,
     approximateTotal: opts.approximateTotal,
@@ -111,6 +114,7 @@ function groupJson(t: Triage, groupBy: string | undefined, userFilter: string | 
     firstSeen: g.firstSeen,
     lastSeen: g.lastSeen,
     firstReceived: g.firstReceived,
+    lastHour: g.lastHour ?? null,
     sources: g.sources,
     receiveCount: g.receiveCount,
     filter: groupFilter(groupBy, g, userFilter) ?? null,
@@ -136,6 +140,7 @@ export function printGroups(ui: Ui, t: Triage, groupBy: string, userFilter: stri
     { header: "%", value: (g) => ((g.count / Math.max(1, matched)) * 100).toFixed(1), align: "right" },
     { header: "First sent", value: (g) => when(ui, g.firstSeen ?? undefined) },
     { header: "Last sent", value: (g) => when(ui, g.lastSeen ?? undefined) },
+    { header: "Last 1h", value: (g) => (t.sampled ? `~${estimate(g.lastHour ?? 0, t.scanned, t.approximateTotal)}` : (g.lastHour ?? 0)), align: "right" },
     { header: "Recv", value: (g) => (g.receiveCount ? (g.receiveCount.min === g.receiveCount.max ? g.receiveCount.min : `${g.receiveCount.min}-${g.receiveCount.max}`) : "") },
     { header: "Sources", value: (g) => Object.keys(g.sources).join(", ") },
   ], groupJson(t, groupBy, userFilter, bodies));
