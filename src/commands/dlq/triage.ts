@@ -4,7 +4,7 @@ import type { Envelope } from "../../core/envelope.js";
 import type { CompiledExpression } from "../../core/filter.js";
 import { describeGrowth, growthBetween, spanText, type CountSample, type Growth } from "../../core/growth.js";
 import { estimate, groupFilter, TriageAggregator, type Timeline, type TriageGroup } from "../../core/triage.js";
-import { UsageError } from "../../errors.js";
+import { OperationError, UsageError } from "../../errors.js";
 import { triageReport } from "../../output/report.js";
 import { renderTimeline } from "../../output/timeline.js";
 import type { Ui } from "../../output/ui.js";
@@ -142,19 +142,21 @@ export function printGroups(ui: Ui, t: Triage, groupBy: string, userFilter: stri
     { header: "Last sent", value: (g) => when(ui, g.lastSeen ?? undefined) },
     { header: "Last 1h", value: (g) => (t.sampled ? `~${estimate(g.lastHour ?? 0, t.scanned, t.approximateTotal)}` : (g.lastHour ?? 0)), align: "right" },
     { header: "Recv", value: (g) => (g.receiveCount ? (g.receiveCount.min === g.receiveCount.max ? g.receiveCount.min : `${g.receiveCount.min}-${g.receiveCount.max}`) : "") },
-    { header: "Sources", value: (g) => Object.keys(g.sources).join(", ") },
+    // The summary above names the sources; a column only when groups differ in them.
+    ...(new Set(t.groups.flatMap((g) => Object.keys(g.sources))).size > 1 ? [{ header: "Sources", value: (g: TriageGroup) => Object.keys(g.sources).join(", ") }] : []),
   ], groupJson(t, groupBy, userFilter, bodies));
   if (ui.format !== "table") return;
   ui.out("");
   ui.out(ui.color.bold("One of each:"));
   const width = Math.max(60, ui.io.stdout.columns ?? 100);
   const keyWidth = Math.min(24, Math.max(...t.groups.map((g) => g.key.length)));
+  const ascii = ui.io.env.TERM === "dumb";
   for (const g of t.groups) {
     const s = g.sample;
     const attrs = s.attributes.length ? ` [${s.attributes.join(",")}]` : "";
     const body = bodies ? ` ${s.body.replace(/\s+/g, " ")}` : "";
-    const line = `  ${shorten(g.key, keyWidth).padEnd(keyWidth)}  ${(s.messageId ?? "").slice(0, 8)}${attrs}${body}`;
-    ui.out(shorten(line, width));
+    const line = `  ${shorten(g.key, keyWidth, ascii).padEnd(keyWidth)}  ${(s.messageId ?? "").slice(0, 8)}${attrs}${body}`;
+    ui.out(shorten(line, width, ascii));
   }
   if (t.sampled) printSampleNote(ui, t);
 }
@@ -195,14 +197,14 @@ export function writeReport(ctx: CommandContext, file: string, force: boolean, t
   const port = ctx.io.env.SQSCTL_LOCAL_PORT;
   const connection = [
     ...(g.local ? ["--local"] : []),
-    ...(g.endpointUrl ? ["--endpoint-url", g.endpointUrl] : []),
+    ...(g.endpointUrl ? ["--endpoint-url", withoutUserinfo(g.endpointUrl)] : []),
     ...(g.region ? ["--region", g.region] : []),
     ...(g.profile ? ["--profile", g.profile] : []),
   ];
   const text = triageReport({
     queue: r.queue,
     snapshotAt: new Date(r.snapshotAt).toISOString(),
-    command: ["sqsctl", ...r.argv],
+    command: ["sqsctl", ...connection, ...r.argv],
     scanned: t.scanned,
     complete: r.complete,
     approximateTotal: t.approximateTotal,
@@ -219,13 +221,32 @@ export function writeReport(ctx: CommandContext, file: string, force: boolean, t
   // Checked again here: the file may have appeared while the scan ran.
   if (fs.existsSync(file) && !force) throw new UsageError(`--report: ${file} appeared while the scan ran; not overwritten.`, "Add --force to overwrite it.");
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new OperationError(`--report: could not write ${file}: ${(err as Error).message}`, "Choose a file in a folder you can write to.", { cause: err });
+  }
   ctx.ui.info(`Wrote the report to ${file}${r.bodies ? " (bodies shortened; --no-bodies leaves them out)" : " (no bodies)"}.`);
 }
 
-function shorten(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+/** An endpoint URL without user:password@ (never printed, never written). */
+function withoutUserinfo(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function shorten(text: string, width: number, ascii: boolean): string {
+  if (text.length <= width) return text;
+  return ascii ? `${text.slice(0, width - 3)}...` : `${text.slice(0, width - 1)}…`;
 }
 
 /**
