@@ -160,6 +160,9 @@ describe("dlq inspect triage", () => {
     expect(r.stderr).toContain("--force");
     expect(r.stderr).not.toContain("Released");
     expect(fs.readFileSync(file, "utf8")).toBe("my notes\n");
+    const nowhere = await cli(["dlq", "inspect", "pay-dlq", "--report", path.join(home, "no-such-dir", "r.md")]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain("does not exist");
     const forced = await cli(["dlq", "inspect", "pay-dlq", "--report", file, "--force"]);
     expect(forced.code, forced.stderr).toBe(0);
     expect(fs.readFileSync(file, "utf8")).toContain("# DLQ triage: pay-dlq");

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { recordCounts } from "../../src/commands/dlq/count-history.js";
+import { growthText } from "../../src/commands/dlq/triage.js";
 import type { Envelope } from "../../src/core/envelope.js";
 import { compileExpression, compileFilter } from "../../src/core/filter.js";
 import { describeGrowth, growthBetween } from "../../src/core/growth.js";
@@ -160,6 +161,14 @@ describe("growth", () => {
     expect(describeGrowth(growthBetween({ at: 0, total: 10 }, { at: 300_000, total: 52 }, "interval"))).toBe("+42 in the last 5 min");
     expect(describeGrowth(growthBetween({ at: 0, total: 10 }, { at: 12_000, total: 10 }, "scan"))).toBe("no change during this 12s scan");
     expect(describeGrowth(growthBetween({ at: 0, total: 10 }, { at: 7_200_000, total: 7 }, "previous-run"))).toBe("-3 since the previous look 2 h ago");
+  });
+
+  test("inspect's growth line: the previous look first, a trivial scan left out, nothing made up when interrupted", () => {
+    const prev = growthBetween({ at: 0, total: 10 }, { at: 300_000, total: 52 }, "previous-run");
+    const scan = (seconds: number, delta = 0) => growthBetween({ at: 0, total: 5 }, { at: seconds * 1000, total: 5 + delta }, "scan");
+    expect(growthText({ sincePrevious: prev, duringScan: scan(1) })).toBe("+42 since the previous look 5 min ago");
+    expect(growthText({ sincePrevious: prev, duringScan: scan(1, 2) })).toBe("+42 since the previous look 5 min ago; +2 during this 1s scan");
+    expect(growthText({ sincePrevious: null, duringScan: null })).toBe("first look (the next one shows the change since this one)");
   });
 
   test("the count history returns the previous look's count and survives a corrupt file", () => {

@@ -92,12 +92,13 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     const complete = snap.ended === "empty";
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
-    const countedAfter: triage.QueueCounts = { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
+    // Interrupted: no further call before the release (the second count is skipped).
+    const countedAfter: triage.QueueCounts | undefined = ctx.signal.aborted ? undefined : { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
     const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
     const insight = triage.triageOf(messages, {
       groupBy,
       knownSources: sources,
-      now: countedAfter.at,
+      now: countedAfter?.at ?? Date.now(),
       scanned: plan.sample !== undefined ? looked.length : snap.scanned,
       approximateTotal: triage.totalOf(countedBefore).total,
       sampled: plan.sample !== undefined && !complete,
@@ -105,7 +106,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     if (plan.reportPath) {
       triage.writeReport(ctx, plan.reportPath, opts.force === true, insight, {
         queue: { name: dlq.name, url: dlq.url },
-        snapshotAt: countedAfter.at,
+        snapshotAt: countedAfter?.at ?? Date.now(),
         argv: reportArgv(ref!, opts),
         complete,
         groupBy: opts.groupBy,

@@ -55,23 +55,24 @@ export function totalOf(c: QueueCounts): CountSample {
 export interface GrowthView {
   /** Against the count the previous sqsctl look at this DLQ saved (none on the first look). */
   sincePrevious: Growth | null;
-  /** Before against after the scan (the held messages count as in flight, so the total holds still). */
-  duringScan: Growth;
+  /** Before against after the scan (the held messages count as in flight, so the total holds still); null when interrupted. */
+  duringScan: Growth | null;
 }
 
 /** Both growth figures; saves this look's first count for the next run. */
-export function growthOf(ctx: CommandContext, endpoint: string, arn: string, before: QueueCounts, after: QueueCounts): GrowthView {
+export function growthOf(ctx: CommandContext, endpoint: string, arn: string, before: QueueCounts, after: QueueCounts | undefined): GrowthView {
   const first = totalOf(before);
   const previous = recordCounts(ctx.io.env, endpoint, [{ arn, sample: first }], (m) => ctx.ui.debug(m)).get(arn);
   return {
     sincePrevious: previous ? growthBetween(previous, first, "previous-run") : null,
-    duringScan: growthBetween(first, totalOf(after), "scan"),
+    duringScan: after ? growthBetween(first, totalOf(after), "scan") : null,
   };
 }
 
 export function growthText(g: GrowthView): string {
   // A scan of a second or two says little; it is shown when it is all there is, or when it saw a change.
-  const scan = g.duringScan.seconds >= 2 || g.duringScan.delta !== 0 || !g.sincePrevious ? describeGrowth(g.duringScan) : undefined;
+  const d = g.duringScan;
+  const scan = d && (d.seconds >= 2 || d.delta !== 0 || !g.sincePrevious) ? describeGrowth(d) : undefined;
   const first = g.sincePrevious ? describeGrowth(g.sincePrevious) : "first look (the next one shows the change since this one)";
   return [first, scan].filter(Boolean).join("; ");
 }
