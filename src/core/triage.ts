@@ -186,7 +186,8 @@ export class TriageAggregator {
       last = Math.max(last, g.lastSent);
       undated += g.undated;
     }
-    if (!Number.isFinite(first)) return { bucketSeconds: 0, bucket: "", start: null, end: null, groups: keys, buckets: [], undated, quietSince: null };
+    const basis = opts.basis ?? "sent";
+    if (!Number.isFinite(first)) return { basis, bucketSeconds: 0, bucket: "", start: null, end: null, groups: keys, buckets: [], undated, quietSince: null };
     const messageSpan = last - first;
     const reachesNow = opts.now >= last && opts.now - last <= Math.max(messageSpan, 10 * MINUTE);
     const end = reachesNow ? opts.now : last;
@@ -204,6 +205,7 @@ export class TriageAggregator {
       }
     }
     return {
+      basis,
       bucketSeconds: size.ms / 1000,
       bucket: size.label,
       start: iso(startBucket),
@@ -234,7 +236,15 @@ export interface TimelineOptions {
   maxBuckets?: number;
   /** Groups named in the chart; the rest are summed as "(other)". @default 5 */
   maxGroups?: number;
+  /**
+   * What SentTimestamp means on this DLQ: "sent" (standard queues keep the original
+   * enqueue time when SQS moves a message to the DLQ) or "moved-to-dlq" (FIFO queues
+   * reset it then). @default "sent"
+   */
+  basis?: TimelineBasis;
 }
+
+export type TimelineBasis = "sent" | "moved-to-dlq";
 
 export interface TimelineBucket {
   /** ISO start of the bucket (UTC, aligned to the bucket size). */
@@ -245,6 +255,8 @@ export interface TimelineBucket {
 }
 
 export interface Timeline {
+  /** What the times are: see TimelineOptions.basis. */
+  basis: TimelineBasis;
   bucketSeconds: number;
   /** The bucket size in words: "5m", "1h", "1d". */
   bucket: string;

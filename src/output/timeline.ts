@@ -34,7 +34,8 @@ export function renderTimeline(t: Timeline, style: TimelineStyle): string[] {
   }
   const lines: string[] = [];
   const daily = t.bucketSeconds >= 86_400;
-  lines.push(fit(`Failures by time sent (SentTimestamp, UTC), one row per ${t.bucket}:`, style.width, style.ascii));
+  const basis = t.basis === "moved-to-dlq" ? "time moved to the DLQ (FIFO SentTimestamp" : "time sent (SentTimestamp";
+  lines.push(fit(`Failures by ${basis}, UTC), one row per ${t.bucket}:`, style.width, style.ascii));
   lines.push(...legend(t.groups, style, paint));
   const label = (start: string) => (daily ? start.slice(0, 10) : `${start.slice(5, 10)} ${start.slice(11, 16)}`);
   const labelWidth = daily ? 10 : 11;

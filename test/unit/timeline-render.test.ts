@@ -53,6 +53,13 @@ describe("renderTimeline", () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(50);
   });
 
+  test("on a FIFO DLQ the times are when SQS moved the messages there, and the chart says so", () => {
+    const agg = new TriageAggregator();
+    agg.add({ body: "x", sentAt: new Date(T0).toISOString() });
+    const lines = renderTimeline(agg.timeline({ now: T0 + MIN, basis: "moved-to-dlq" }), { width: 80, ascii: true });
+    expect(lines[0]).toBe("Failures by time moved to the DLQ (FIFO SentTimestamp, UTC), one row per 1m:");
+  });
+
   test("says so when there is nothing to chart", () => {
     const agg = new TriageAggregator();
     agg.add({ body: "x" });

@@ -102,6 +102,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
       scanned: plan.sample !== undefined ? looked.length : snap.scanned,
       approximateTotal: triage.totalOf(countedBefore).total,
       sampled: plan.sample !== undefined && !complete,
+      fifo: dlq.fifo,
     });
     if (plan.reportPath) {
       triage.writeReport(ctx, plan.reportPath, opts.force === true, insight, {

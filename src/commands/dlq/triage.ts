@@ -87,13 +87,22 @@ export interface Triage {
 
 export function triageOf(
   messages: Iterable<Envelope>,
-  opts: { groupBy: CompiledExpression | undefined; knownSources: string[]; now: number; scanned: number; approximateTotal: number; sampled: boolean },
+  opts: {
+    groupBy: CompiledExpression | undefined;
+    knownSources: string[];
+    now: number;
+    scanned: number;
+    approximateTotal: number;
+    sampled: boolean;
+    /** FIFO DLQs: SQS resets SentTimestamp when it moves a message there. */
+    fifo: boolean;
+  },
 ): Triage {
   const agg = new TriageAggregator({ groupBy: opts.groupBy, knownSources: opts.knownSources });
   for (const m of messages) agg.add(m);
   return {
     groups: agg.result(opts.now),
-    timeline: agg.timeline({ now: opts.now }),
+    timeline: agg.timeline({ now: opts.now, basis: opts.fifo ? "moved-to-dlq" : "sent" }),
     scanned: opts.scanned,
     approximateTotal: opts.approximateTotal,
     sampled: opts.sampled,
