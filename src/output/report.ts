@@ -26,6 +26,8 @@ export interface TriageReportInput {
   envPrefix?: string;
   /** False with --no-bodies: no message body appears anywhere in the report. */
   bodies: boolean;
+  /** True on a FIFO DLQ, where SentTimestamp is when SQS moved the message there. */
+  movedTimes?: boolean;
 }
 
 /**
@@ -50,13 +52,14 @@ export function triageReport(r: TriageReportInput): string {
   if (sources.size) out.push(`- **From:** ${[...sources].map(([s, n]) => `\`${s}\` (${est(n)})`).join(", ")}`);
   const first = minIso(r.groups.map((g) => g.firstSeen));
   const last = maxIso(r.groups.map((g) => g.lastSeen));
-  if (first && last) out.push(`- **Sent:** ${utc(first)} … ${utc(last)}`);
+  if (first && last) out.push(`- **${r.movedTimes ? "Moved to the DLQ (FIFO SentTimestamp)" : "Sent"}:** ${utc(first)} … ${utc(last)}`);
   if (r.growth) out.push(`- **Growth:** ${r.growth}`);
   if (r.groupBy) out.push(`- **Grouped by:** \`${r.groupBy}\``);
   out.push("");
 
   out.push("## Groups", "");
-  out.push(`| ${cell(r.groupBy ?? "Group")} | Count | % | First sent (UTC) | Last sent (UTC) | Sent in the last hour | Receives | Sources |`);
+  const verb = r.movedTimes ? "moved to the DLQ" : "sent";
+  out.push(`| ${cell(r.groupBy ?? "Group")} | Count | % | First ${verb} (UTC) | Last ${verb} (UTC) | ${r.movedTimes ? "Moved" : "Sent"} in the last hour | Receives | Sources |`);
   out.push("|---|--:|--:|---|---|--:|---|---|");
   for (const g of r.groups) {
     const pct = matched ? ((g.count / matched) * 100).toFixed(1) : "0.0";

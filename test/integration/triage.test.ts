@@ -201,6 +201,26 @@ describe("dlq inspect triage", () => {
   });
 });
 
+describe("a FIFO DLQ", () => {
+  test("its times are when SQS moved the messages there (FIFO resets SentTimestamp), and the output says so", async () => {
+    const url = (await server.client.send(new CreateQueueCommand({ QueueName: "jobs-dlq.fifo", Attributes: { FifoQueue: "true" } }))).QueueUrl!;
+    await server.client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [1, 2, 3].map((k) => ({ Id: `f${k}`, MessageBody: JSON.stringify({ kind: "Stuck", k }), MessageGroupId: `g${k}`, MessageDeduplicationId: `d${k}` })),
+      }),
+    );
+    const json = await cli(["dlq", "inspect", "jobs-dlq.fifo", "--group-by", "json.kind", "--timeline", "-o", "json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const out = JSON.parse(json.stdout) as InspectJson & { timeline: { basis: string } };
+    expect(out.timeline.basis).toBe("moved-to-dlq");
+    expect(out.groups).toMatchObject([{ key: "Stuck", count: 3 }]);
+    const table = await cli(["dlq", "inspect", "jobs-dlq.fifo", "--group-by", "json.kind", "--timeline"]);
+    expect(table.stdout).toContain("FIRST MOVED");
+    expect(table.stdout).toContain("Failures by time moved to the DLQ (FIFO SentTimestamp, UTC)");
+  });
+});
+
 describe("still happening?", () => {
   test("dlq list shows the growth since the previous look, and --growth counts twice", async () => {
     const own = fs.mkdtempSync(path.join(os.tmpdir(), "sqsctl-growth-"));

@@ -144,12 +144,14 @@ const SAMPLE_NOTE =
 export function printGroups(ui: Ui, t: Triage, groupBy: string, userFilter: string | undefined, bodies: boolean): void {
   const matched = t.groups.reduce((a, g) => a + g.count, 0);
   const count = (n: number) => (t.sampled ? `~${estimate(n, t.scanned, t.approximateTotal)}` : n);
+  // FIFO DLQs: SentTimestamp is when SQS moved the message there.
+  const moved = t.timeline.basis === "moved-to-dlq";
   ui.list(t.groups, [
     { header: groupBy, value: (g) => g.key },
     { header: t.sampled ? "Count (est.)" : "Count", value: (g) => count(g.count), align: "right" },
     { header: "%", value: (g) => ((g.count / Math.max(1, matched)) * 100).toFixed(1), align: "right" },
-    { header: "First sent", value: (g) => when(ui, g.firstSeen ?? undefined) },
-    { header: "Last sent", value: (g) => when(ui, g.lastSeen ?? undefined) },
+    { header: moved ? "First moved" : "First sent", value: (g) => when(ui, g.firstSeen ?? undefined) },
+    { header: moved ? "Last moved" : "Last sent", value: (g) => when(ui, g.lastSeen ?? undefined) },
     { header: "Last 1h", value: (g) => (t.sampled ? `~${estimate(g.lastHour ?? 0, t.scanned, t.approximateTotal)}` : (g.lastHour ?? 0)), align: "right" },
     { header: "Recv", value: (g) => (g.receiveCount ? (g.receiveCount.min === g.receiveCount.max ? g.receiveCount.min : `${g.receiveCount.min}-${g.receiveCount.max}`) : "") },
     // The summary above names the sources; a column only when groups differ in them.
@@ -227,6 +229,7 @@ export function writeReport(ctx: CommandContext, file: string, force: boolean, t
     connection,
     envPrefix: g.local && port && port !== "9324" ? `SQSCTL_LOCAL_PORT=${port} ` : "",
     bodies: r.bodies,
+    movedTimes: t.timeline.basis === "moved-to-dlq",
   });
   // Checked again here: the file may have appeared while the scan ran.
   if (fs.existsSync(file) && !force) throw new UsageError(`--report: ${file} appeared while the scan ran; not overwritten.`, "Add --force to overwrite it.");
