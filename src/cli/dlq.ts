@@ -41,6 +41,17 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("--sample <n>", "look at only n messages and estimate the counts for the whole DLQ (for huge DLQs)")
     .addHelpText(
       "after",
+      "\n" +
+        "Per group: count, first and last sent (SentTimestamp; on a FIFO DLQ, when SQS\n" +
+        "moved the message there), how many were sent in the last hour, receive counts,\n" +
+        "sources and one sample. Growth is the change since the previous look at this\n" +
+        "DLQ (counts kept in $SQSCTL_HOME/dlq-counts.json) and during the scan.\n" +
+        "--sample N takes the first N messages SQS hands out (spread at random over its\n" +
+        "servers, not evenly in time) and scales the counts to the DLQ's size:\n" +
+        "estimates. --report refuses to overwrite a file unless --force.",
+    )
+    .addHelpText(
+      "after",
       examples([
         "sqsctl dlq inspect orders-dlq",
         "sqsctl dlq inspect orders-dlq --group-by json.errorType",
