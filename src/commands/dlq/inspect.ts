@@ -10,6 +10,7 @@ import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
+// Triage insight (issue 14): see ./triage.ts.
 import { TriageAggregator } from "../../core/triage.js";
 import * as triage from "./triage.js";
 
@@ -93,7 +94,9 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
     // Interrupted: no further call before the release (the second count is skipped).
-    const countedAfter: triage.QueueCounts | undefined = ctx.signal.aborted ? undefined : { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
+    const countedAfter: triage.QueueCounts | undefined = ctx.signal.aborted
+      ? undefined
+      : { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
     const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
     const insight = triage.triageOf(messages, {
       groupBy,
