@@ -59,8 +59,8 @@ _sqsctl_opts() {
     'export') _sqsctl_r='--file --max --delete --append --wait --concurrency --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq list') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq list') _sqsctl_r='--growth --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --timeline --report --force --no-bodies --sample --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
@@ -119,11 +119,14 @@ _sqsctl_optval() {
     'import|--group-id') _sqsctl_r='none' ;;
     'import|--failed-file') _sqsctl_r='file' ;;
     'import|--journal') _sqsctl_r='file' ;;
+    'dlq list|--growth') _sqsctl_r='none' ;;
     'dlq inspect|--limit') _sqsctl_r='none' ;;
     'dlq inspect|--filter') _sqsctl_r='none' ;;
     'dlq inspect|--group-by') _sqsctl_r='none' ;;
     'dlq inspect|--save') _sqsctl_r='file' ;;
     'dlq inspect|--hold') _sqsctl_r='none' ;;
+    'dlq inspect|--report') _sqsctl_r='file' ;;
+    'dlq inspect|--sample') _sqsctl_r='none' ;;
     'dlq redrive|--to') _sqsctl_r='queue' ;;
     'dlq redrive|--filter') _sqsctl_r='none' ;;
     'dlq redrive|--max') _sqsctl_r='none' ;;

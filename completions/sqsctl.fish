@@ -148,6 +148,8 @@ function __sqsctl_optval --argument-names p o
             echo 'file'
         case 'import|--journal'
             echo 'file'
+        case 'dlq list|--growth'
+            echo 'none'
         case 'dlq inspect|--limit'
             echo 'none'
         case 'dlq inspect|--filter'
@@ -157,6 +159,10 @@ function __sqsctl_optval --argument-names p o
         case 'dlq inspect|--save'
             echo 'file'
         case 'dlq inspect|--hold'
+            echo 'none'
+        case 'dlq inspect|--report'
+            echo 'file'
+        case 'dlq inspect|--sample'
             echo 'none'
         case 'dlq redrive|--to'
             echo 'queue'
@@ -280,7 +286,7 @@ complete -c sqsctl -n "__sqsctl_at 'queues'" -a 'create' -d 'create a queue, opt
 complete -c sqsctl -n "__sqsctl_at 'queues'" -a 'delete' -d 'delete a queue and every message in it (asks first; --yes when not on a terminal)'
 
 # dlq: subcommands
-complete -c sqsctl -n "__sqsctl_at 'dlq'" -a 'list' -d 'list every queue that is a DLQ, with its message counts and its source queues'
+complete -c sqsctl -n "__sqsctl_at 'dlq'" -a 'list' -d 'list every queue that is a DLQ, with its message counts, its source queues, and its growth (since the previous look by default; --growth counts twice, that long apart)'
 complete -c sqsctl -n "__sqsctl_at 'dlq'" -a 'inspect' -d 'look at a DLQ without removing anything: receives every message (hidden while it looks, de-duplicated), summarises and groups them, then releases them all (also on Ctrl-C)'
 complete -c sqsctl -n "__sqsctl_at 'dlq'" -a 'redrive' -d 'move messages from a DLQ back to their source queue (or --to): native move task when possible, otherwise receive -> send -> delete only what was sent, with a journal so a killed run can be resumed'
 complete -c sqsctl -n "__sqsctl_at 'dlq'" -a 'moves' -d 'list the DLQ\'s message move tasks (native redrives) with status and progress'
@@ -369,6 +375,9 @@ complete -c sqsctl -n "__sqsctl_at 'import'" -l no-journal -d 'keep no journal (
 complete -c sqsctl -n "__sqsctl_at 'import'" -l resume -d 'after an interruption: send only what the journal does not show as confirmed'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l restart -d 'ignore an unfinished journal for this input and send everything again'
 
+# dlq list: options
+complete -c sqsctl -n "__sqsctl_at 'dlq list'" -l growth -x -d 'count again after this long (e.g. 10s, max 5m) and show the change, instead of the change since the previous look'
+
 # dlq inspect: options
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l limit -x -d 'look at this many (matching) messages (default: 100, or all with --group-by)'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l all -d 'look at every message in the DLQ'
@@ -376,6 +385,11 @@ complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l filter -x -d 'only messages
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l group-by -x -d 'count messages per value of this JMESPath expression, e.g. json.errorType'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l save -r -F -d 'also write the messages looked at as NDJSON envelopes to this file'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l hold -x -d 'how long messages stay hidden between heartbeats while the scan runs'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l timeline -d 'also chart the messages over time (by SentTimestamp; one row per bucket, per group)'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l report -r -F -d 'also write a Markdown triage report (groups, timeline, a sample each, redrive commands) to this file'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l force -d 'let --report overwrite an existing file'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l no-bodies -d 'leave message bodies out of the output and the report (they may hold personal data)'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l sample -x -d 'look at only n messages and estimate the counts for the whole DLQ (for huge DLQs)'
 
 # dlq redrive: options
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l to -x -a '(__sqsctl_queues)' -d 'target queue (default: each message\'s source queue, or the DLQ\'s only source)'

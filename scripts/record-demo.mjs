@@ -17,7 +17,7 @@ import { rowsFromXterm, renderSvg } from "./lib/terminal-svg.mjs";
 /** The flow shown: the commands an on-call engineer types, in order. */
 const STEPS = [
   ["--local", "dlq", "list"],
-  ["--local", "dlq", "inspect", "orders-dlq", "--group-by", "json.errorType"],
+  ["--local", "dlq", "inspect", "orders-dlq", "--group-by", "json.errorType", "--timeline"],
   ["--local", "dlq", "redrive", "orders-dlq", "--filter", "json.errorType == 'Timeout'", "--yes"],
   ["--local", "queues", "list"],
 ];
@@ -31,7 +31,6 @@ const COLS = 104;
 const BIN = process.env.SQSCTL_DEMO_BIN ?? fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
 const OUT = fileURLToPath(new URL("../docs/demo.svg", import.meta.url));
 
-const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/(["\\$`])/g, "\\$1")}"`);
 
 function runInPty(args, env) {
   return new Promise((resolve) => {
@@ -91,6 +90,7 @@ async function fallbackSeed(endpoint) {
 
 async function main() {
   const { startLocalServer } = await import("../dist/local/server.js");
+  const { shellCommand } = await import("../dist/core/shell.js");
   const { execFileSync } = await import("node:child_process");
   const hasDlq = /^\s+dlq\b/m.test(execFileSync(process.execPath, [BIN, "--help"], { encoding: "utf8" }));
   const steps = hasDlq ? STEPS : FALLBACK_STEPS;
@@ -113,7 +113,7 @@ async function main() {
     await seed(server.endpoint);
     for (const [i, args] of steps.entries()) {
       if (i > 0) await write("\r\n");
-      await write(`\u001b[32m$\u001b[0m \u001b[1msqsctl ${args.map(quote).join(" ")}\u001b[0m\r\n`);
+      await write(`\u001b[32m$\u001b[0m \u001b[1msqsctl ${shellCommand(args)}\u001b[0m\r\n`);
       const { out, exitCode } = await runInPty(args, env);
       await write(out);
       console.error(`record: sqsctl ${args.join(" ")} -> exit ${exitCode}`);

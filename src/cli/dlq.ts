@@ -10,8 +10,15 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
   dlq
     .command("list")
     .alias("ls")
-    .description("list every queue that is a DLQ, with its message counts and its source queues")
-    .addHelpText("after", examples(["sqsctl dlq list", "sqsctl dlq list -o json | jq '.[] | select(.visible > 0) | .name'"]))
+    .description(
+      "list every queue that is a DLQ, with its message counts, its source queues, and its growth " +
+        "(since the previous look by default; --growth counts twice, that long apart)",
+    )
+    .option("--growth <dur>", "count again after this long (e.g. 10s, max 5m) and show the change, instead of the change since the previous look")
+    .addHelpText(
+      "after",
+      examples(["sqsctl dlq list", "sqsctl dlq list --growth 30s", "sqsctl dlq list -o json | jq '.[] | select(.visible > 0) | .name'"]),
+    )
     .action(lazy(rt, () => import("../commands/dlq/list.js")));
 
   dlq
@@ -27,11 +34,30 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("--group-by <expr>", "count messages per value of this JMESPath expression, e.g. json.errorType")
     .option("--save <file>", "also write the messages looked at as NDJSON envelopes to this file")
     .option("--hold <dur>", "how long messages stay hidden between heartbeats while the scan runs", "60s")
+    .option("--timeline", "also chart the messages over time (by SentTimestamp; one row per bucket, per group)")
+    .option("--report <file>", "also write a Markdown triage report (groups, timeline, a sample each, redrive commands) to this file")
+    .option("--force", "let --report overwrite an existing file")
+    .option("--no-bodies", "leave message bodies out of the output and the report (they may hold personal data)")
+    .option("--sample <n>", "look at only n messages and estimate the counts for the whole DLQ (for huge DLQs)")
+    .addHelpText(
+      "after",
+      "\n" +
+        "Per group: count, first and last sent (SentTimestamp; on a FIFO DLQ, when SQS\n" +
+        "moved the message there), how many were sent in the last hour, receive counts,\n" +
+        "sources and one sample. Growth is the change since the previous look at this\n" +
+        "DLQ (counts kept in $SQSCTL_HOME/dlq-counts.json) and during the scan.\n" +
+        "--sample N takes the first N messages SQS hands out (spread at random over its\n" +
+        "servers, not evenly in time) and scales the counts to the DLQ's size:\n" +
+        "estimates. --report refuses to overwrite a file unless --force.",
+    )
     .addHelpText(
       "after",
       examples([
         "sqsctl dlq inspect orders-dlq",
         "sqsctl dlq inspect orders-dlq --group-by json.errorType",
+        "sqsctl dlq inspect orders-dlq --group-by json.errorType --timeline",
+        "sqsctl dlq inspect orders-dlq --group-by json.errorType --report incident.md --no-bodies",
+        "sqsctl dlq inspect orders-dlq --group-by json.errorType --sample 500",
         "sqsctl dlq inspect orders-dlq --group-by messageAttributes.reason.StringValue",
         "sqsctl dlq inspect orders-dlq --filter \"json.errorType == 'Timeout'\" --all --save timeouts.ndjson",
         "sqsctl dlq inspect orders-dlq --all | jq -r .body      # NDJSON envelopes when piped",

@@ -47,11 +47,13 @@ export function compileFilter(source: string, flag = "--filter"): (env: Envelope
 /** The key for --group-by: the value as text, "(none)" when the expression yields nothing. */
 export function compileGroupBy(source: string, flag = "--group-by"): (env: Envelope) => string {
   const expr = compileExpression(source, flag);
-  return (env) => {
-    const v = expr.evaluate(env);
-    if (v === null || v === undefined || v === "") return "(none)";
-    return typeof v === "string" ? v : JSON.stringify(v);
-  };
+  return (env) => groupKeyOf(expr.evaluate(env));
+}
+
+/** A --group-by value as its group's key: the text, JSON for other values, "(none)" when empty. */
+export function groupKeyOf(v: unknown): string {
+  if (v === null || v === undefined || v === "") return "(none)";
+  return typeof v === "string" ? v : JSON.stringify(v);
 }
 
 export function isTruthy(v: unknown): boolean {

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { shellCommand } from "../core/shell.js";
 import { run } from "../main.js";
 import { startLocalServer } from "../local/server.js";
 import { seedDemo } from "../local/demo-scene.js";
@@ -15,16 +16,15 @@ import { processIo, type Io } from "../output/io.js";
 
 const STEPS: Array<{ say: string; argv: string[] }> = [
   { say: "Which queues are dead-letter queues, and how full are they?", argv: ["dlq", "list"] },
-  { say: "What broke? Group the dead letters by the error in their body (nothing is removed).", argv: ["dlq", "inspect", "orders-dlq", "--group-by", "json.errorType"] },
+  {
+    say: "What broke, since when, and is it still happening? Group the dead letters by the error in their body, over time (nothing is removed).",
+    argv: ["dlq", "inspect", "orders-dlq", "--group-by", "json.errorType", "--timeline"],
+  },
   { say: "A few of the timeouts, up close.", argv: ["dlq", "inspect", "orders-dlq", "--filter", "json.errorType == 'Timeout'", "--limit", "5"] },
   { say: "The inventory service is back: send only the Timeout failures back to orders.", argv: ["dlq", "redrive", "orders-dlq", "--filter", "json.errorType == 'Timeout'", "--yes"] },
   { say: "Counts after the redrive: the timeouts are back in orders, the rest wait in the DLQ.", argv: ["queues", "list"] },
   { say: "What is left in the DLQ.", argv: ["dlq", "inspect", "orders-dlq", "--group-by", "json.errorType"] },
 ];
-
-function quote(a: string): string {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/(["\\$`])/g, "\\$1")}"`;
-}
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     const scene = await seedDemo({ endpoint: server.endpoint, ui, signal: controller.signal });
     io.stdout.write(`\n${scene.sent} orders sent, ${scene.processed} processed, ${scene.deadLettered} dead-lettered after 3 failed receives each.\n`);
     for (const step of STEPS) {
-      io.stdout.write(`\n${ui.color.dim(`# ${step.say}`)}\n${bold(`$ sqsctl --local ${step.argv.map(quote).join(" ")}`)}\n`);
+      io.stdout.write(`\n${ui.color.dim(`# ${step.say}`)}\n${bold(`$ sqsctl --local ${shellCommand(step.argv)}`)}\n`);
       const code = await run(["--local", ...step.argv], io);
       if (code !== 0) {
         io.stderr.write(`demo: the step above exited with ${code}\n`);

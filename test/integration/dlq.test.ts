@@ -60,9 +60,9 @@ describe("dlq inspect", () => {
     const before = await counts(server.client, "orders-dlq");
     const r = await cli(["dlq", "inspect", "orders-dlq", "--group-by", "json.errorType", "-o", "json"]);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { summary: { messages: number; complete: boolean }; groups: Array<{ value: string; count: number }> };
+    const out = JSON.parse(r.stdout) as { summary: { messages: number; complete: boolean }; groups: Array<{ key: string; count: number }> };
     expect(out.summary).toMatchObject({ messages: scene.deadLettered, complete: true });
-    expect(Object.fromEntries(out.groups.map((g) => [g.value, g.count]))).toEqual(scene.byErrorType);
+    expect(Object.fromEntries(out.groups.map((g) => [g.key, g.count]))).toEqual(scene.byErrorType);
     expect(r.stderr).toContain(`Released ${scene.deadLettered} messages`);
     expect(await counts(server.client, "orders-dlq")).toEqual(before);
   });

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { groupCounts, summarise } from "../../src/commands/dlq/inspect.js";
-import { compileGroupBy } from "../../src/core/filter.js";
+import { summarise } from "../../src/commands/dlq/inspect.js";
 import type { Envelope } from "../../src/core/envelope.js";
 
 const env = (n: number, errorType: string | undefined, extra: Partial<Envelope> = {}): Envelope => ({
@@ -12,15 +11,6 @@ const env = (n: number, errorType: string | undefined, extra: Partial<Envelope> 
 });
 
 describe("dlq inspect grouping and summary", () => {
-  test("groupCounts counts per value, largest first, with (none) for missing values", () => {
-    const msgs = [env(1, "Timeout"), env(2, "ValidationError"), env(3, "Timeout"), env(4, undefined)];
-    expect(groupCounts(msgs, compileGroupBy("json.errorType"))).toEqual([
-      { value: "Timeout", count: 2, percent: 50 },
-      { value: "(none)", count: 1, percent: 25 },
-      { value: "ValidationError", count: 1, percent: 25 },
-    ]);
-  });
-
   test("summarise finds the oldest and newest, the receive counts and the sources", () => {
     const msgs = [env(3, "A", { sourceQueueArn: "arn:aws:sqs:us-east-1:123456789012:orders" }), env(1, "B"), env(7, "A")];
     const s = summarise("orders-dlq", msgs, 3, true, ["orders"]);

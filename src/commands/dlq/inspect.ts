@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Envelope } from "../../core/envelope.js";
 import { durationFlag } from "../../core/duration.js";
-import { compileFilter, compileGroupBy } from "../../core/filter.js";
+import { compileExpression, compileFilter } from "../../core/filter.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
 import { InterruptedError, UsageError } from "../../errors.js";
@@ -10,8 +10,11 @@ import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
+// Triage insight (issue 14): see ./triage.ts.
+import { TriageAggregator } from "../../core/triage.js";
+import * as triage from "./triage.js";
 
-interface Opts {
+interface Opts extends triage.TriageFlags {
   limit?: string;
   all?: boolean;
   filter?: string;
@@ -31,32 +34,21 @@ export interface InspectSummary {
   sources: Record<string, number>;
 }
 
+/** The whole snapshot as one triage group (the same counting as --group-by's groups). */
 export function summarise(dlq: string, messages: Envelope[], scanned: number, complete: boolean, fallbackSources: string[]): InspectSummary {
-  const sent = messages.map((m) => m.sentAt).filter((s): s is string => Boolean(s)).sort();
-  const counts = messages.map((m) => m.receiveCount).filter((n): n is number => n !== undefined);
-  const sources: Record<string, number> = {};
-  for (const m of messages) {
-    const src = m.sourceQueueArn ? nameOf(m.sourceQueueArn) : fallbackSources.length === 1 ? fallbackSources[0]! : "(unknown)";
-    sources[src] = (sources[src] ?? 0) + 1;
-  }
+  const all = new TriageAggregator({ knownSources: fallbackSources });
+  for (const m of messages) all.add(m);
+  const g = all.result()[0];
   return {
     dlq,
     messages: messages.length,
     scanned,
     complete,
-    oldestSentAt: sent[0] ?? null,
-    newestSentAt: sent.at(-1) ?? null,
-    receiveCount: counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : null,
-    sources,
+    oldestSentAt: g?.firstSeen ?? null,
+    newestSentAt: g?.lastSeen ?? null,
+    receiveCount: g?.receiveCount ? { min: g.receiveCount.min, max: g.receiveCount.max } : null,
+    sources: g?.sources ?? {},
   };
-}
-
-export function groupCounts(messages: Envelope[], key: (e: Envelope) => string): Array<{ value: string; count: number; percent: number }> {
-  const counts = new Map<string, number>();
-  for (const m of messages) counts.set(key(m), (counts.get(key(m)) ?? 0) + 1);
-  return [...counts.entries()]
-    .map(([value, count]) => ({ value, count, percent: Math.round((count / Math.max(1, messages.length)) * 1000) / 10 }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 }
 
 export default async function inspect(ctx: CommandContext, [ref]: string[], opts: Opts): Promise<void> {
@@ -64,13 +56,15 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   if (opts.all && opts.limit !== undefined) throw new UsageError("--limit and --all: choose one.");
   const limitFlag = positiveInt("--limit", opts.limit);
   const filter = opts.filter ? compileFilter(opts.filter) : undefined;
-  const groupBy = opts.groupBy ? compileGroupBy(opts.groupBy) : undefined;
+  const groupBy = opts.groupBy ? compileExpression(opts.groupBy, "--group-by") : undefined;
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
-  const limit = opts.all ? undefined : (limitFlag ?? (groupBy ? undefined : 100));
+  const plan = triage.planTriage(opts);
+  const limit = plan.sample ?? (opts.all ? undefined : (limitFlag ?? (groupBy ? undefined : 100)));
 
   const sqs = await ctx.sqs();
   const dlq = await resolveQueue(sqs, ref!, "DLQ");
   const attrs = await getQueueAttributes(sqs, dlq.url, ["All"], ref);
+  const countedBefore: triage.QueueCounts = { at: Date.now(), attributes: attrs };
   const before = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const ownPolicy = parseRedrivePolicy(attrs.RedrivePolicy);
   if (ownPolicy) {
@@ -85,7 +79,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const spin = await progress(ui, `Scanning ${dlq.name} (${plural(before, "message")} visible)…`);
   const snap = await takeSnapshot(sqs, dlq.url, {
     limit,
-    filter,
+    // --sample takes the first N messages whatever they hold and filters them here, so the sample size is known.
+    filter: plan.sample === undefined ? filter : undefined,
     visibilitySeconds: hold,
     signal: ctx.signal,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
@@ -93,14 +88,42 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   let released;
   try {
     spin.stop();
-    const messages = snap.messages.map((h) => h.envelope);
+    const looked = snap.messages.map((h) => h.envelope);
+    const messages = plan.sample !== undefined && filter ? looked.filter(filter) : looked;
     const complete = snap.ended === "empty";
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
+    // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
+    // Interrupted: no further call before the release (the second count is skipped).
+    const countedAfter: triage.QueueCounts | undefined = ctx.signal.aborted
+      ? undefined
+      : { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
+    const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
+    const insight = triage.triageOf(messages, {
+      groupBy,
+      knownSources: sources,
+      now: countedAfter?.at ?? Date.now(),
+      scanned: plan.sample !== undefined ? looked.length : snap.scanned,
+      approximateTotal: triage.totalOf(countedBefore).total,
+      sampled: plan.sample !== undefined && !complete,
+      fifo: dlq.fifo,
+    });
+    if (plan.reportPath) {
+      triage.writeReport(ctx, plan.reportPath, opts.force === true, insight, {
+        queue: { name: dlq.name, url: dlq.url },
+        snapshotAt: countedAfter?.at ?? Date.now(),
+        argv: reportArgv(ref!, opts),
+        complete,
+        groupBy: opts.groupBy,
+        filter: opts.filter,
+        growth: triage.growthText(growth),
+        bodies: opts.bodies !== false,
+      });
+    }
     if (opts.save) {
       fs.writeFileSync(opts.save, messages.map((m) => JSON.stringify(m)).join("\n") + (messages.length ? "\n" : ""), { mode: 0o600 });
       ui.info(`Saved ${plural(messages.length, "message")} to ${opts.save} (NDJSON envelopes).`);
     }
-    output(ctx, summary, messages, groupBy, opts, limit);
+    output(ctx, summary, messages, insight, growth, opts, limit);
   } finally {
     released = await snap.release();
   }
@@ -115,39 +138,71 @@ function output(
   ctx: CommandContext,
   summary: InspectSummary,
   messages: Envelope[],
-  groupBy: ((e: Envelope) => string) | undefined,
+  insight: triage.Triage,
+  growth: triage.GrowthView,
   opts: Opts,
   limit: number | undefined,
 ): void {
   const { ui } = ctx;
-  const groups = groupBy ? groupCounts(messages, groupBy) : undefined;
+  const bodies = opts.bodies !== false;
   if (ui.format === "json") {
-    ui.json({ summary, ...(groups ? { groupBy: opts.groupBy, groups } : { messages }) });
+    ui.json({
+      summary,
+      growth,
+      ...(insight.sampled ? { estimate: triage.estimateJson(insight) } : {}),
+      ...(opts.groupBy ? { groupBy: opts.groupBy } : { messages: bodies ? messages : messages.map((m) => ({ ...m, body: null })) }),
+      groups: triage.groupsJson(insight, opts.groupBy, opts.filter, bodies),
+      ...(opts.timeline ? { timeline: insight.timeline } : {}),
+    });
     return;
   }
-  if (groups) {
-    if (ui.format === "table") printSummary(ctx, summary, opts, limit);
-    ui.list(groups, [
-      { header: opts.groupBy!, value: (g) => g.value },
-      { header: "Count", value: (g) => g.count, align: "right" },
-      { header: "%", value: (g) => g.percent.toFixed(1), align: "right" },
-    ]);
+  if (opts.groupBy) {
+    if (ui.format === "table") printSummary(ctx, summary, opts, limit, false, growth);
+    triage.printGroups(ui, insight, opts.groupBy, opts.filter, bodies);
+    if (opts.timeline && ui.format === "table") {
+      ui.out("");
+      triage.printTimeline(ui, insight.timeline, false);
+    }
     return;
   }
   // Messages: a table on a terminal; NDJSON envelopes when piped (the summary then goes to stderr).
   if (ui.streamsNdjson) {
-    printSummary(ctx, summary, opts, limit, true);
-    printMessages(ui, messages);
+    printSummary(ctx, summary, opts, limit, true, growth);
+    printMessages(ui, bodies ? messages : messages.map((m) => ({ ...m, body: "" })));
+    if (opts.timeline) triage.printTimeline(ui, insight.timeline, true);
+    if (insight.sampled) triage.printSampleNote(ui, insight);
     return;
   }
-  printSummary(ctx, summary, opts, limit);
-  printMessages(ui, messages);
+  printSummary(ctx, summary, opts, limit, false, growth);
+  printMessages(ui, bodies ? messages : messages.map((m) => ({ ...m, body: "" })));
+  if (opts.timeline) {
+    ui.out("");
+    triage.printTimeline(ui, insight.timeline, false);
+  }
+  if (insight.sampled) triage.printSampleNote(ui, insight);
 }
 
-function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit: number | undefined, toStderr = false): void {
+/** The command as typed, for the report's "made with" line (only the flags that shape the snapshot). */
+function reportArgv(ref: string, opts: Opts): string[] {
+  return [
+    "dlq",
+    "inspect",
+    ref,
+    ...(opts.groupBy ? ["--group-by", opts.groupBy] : []),
+    ...(opts.filter ? ["--filter", opts.filter] : []),
+    ...(opts.sample ? ["--sample", opts.sample] : opts.all ? ["--all"] : opts.limit ? ["--limit", opts.limit] : []),
+    ...(opts.timeline ? ["--timeline"] : []),
+    ...(opts.report ? ["--report", opts.report] : []),
+    ...(opts.bodies === false ? ["--no-bodies"] : []),
+  ];
+}
+
+function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit: number | undefined, toStderr = false, growth?: triage.GrowthView): void {
   const { ui } = ctx;
   const scope = s.complete
     ? `all ${s.scanned} in the DLQ`
+    : opts.sample !== undefined
+      ? `from a sample of the first ${opts.sample} received (counts below are estimates for the whole DLQ)`
     : limit !== undefined && s.messages >= limit
       ? `the first ${s.messages}${opts.filter ? " matching" : ""} (--limit ${limit}; --all for every message)`
       : `${s.scanned} looked at (the scan stopped early)`;
@@ -161,6 +216,7 @@ function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit:
   }
   const src = Object.entries(s.sources);
   if (src.length) lines.push(`  from        ${src.map(([k, v]) => `${k} (${v})`).join(", ")}`);
+  if (growth) lines.push(`  growth      ${triage.growthText(growth)}`);
   for (const l of lines) {
     if (toStderr) ui.info(l);
     else ui.out(l);

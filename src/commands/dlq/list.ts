@@ -1,5 +1,7 @@
-import { describeQueues, type QueueSummary } from "../../sqs/queues.js";
+import { durationFlag } from "../../core/duration.js";
+import { describeQueues, getQueueAttributes, type QueueSummary } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
+import { growthCell, listGrowth } from "./triage.js";
 
 interface DlqRow {
   q: QueueSummary;
@@ -11,9 +13,11 @@ interface DlqRow {
  * same set ListDeadLetterSourceQueues gives, from the one ListQueues pass the counts
  * need anyway, so it also works on servers without that call).
  */
-export default async function list(ctx: CommandContext): Promise<void> {
+export default async function list(ctx: CommandContext, _args: string[], opts: { growth?: string } = {}): Promise<void> {
   const { ui } = ctx;
+  const interval = opts.growth !== undefined ? durationFlag("--growth", opts.growth, { min: 1, max: 300 }) : undefined;
   const sqs = await ctx.sqs();
+  const countedAt = Date.now();
   const queues = await describeQueues(sqs);
   const byArn = new Map<string, DlqRow>();
   for (const q of queues) byArn.set(q.arn, { q, sources: [] });
@@ -31,12 +35,21 @@ export default async function list(ctx: CommandContext): Promise<void> {
     ui.info("Create a queue with one: sqsctl queues create orders --create-dlq");
     return;
   }
+  // "Still happening?" (issue 14): the change since the previous look, or over --growth.
+  const growth = await listGrowth(
+    ctx,
+    sqs.endpoint,
+    rows.map((r) => ({ arn: r.q.arn, url: r.q.url, counts: { at: countedAt, attributes: r.q.attributes } })),
+    interval,
+    (url) => getQueueAttributes(sqs, url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]),
+  );
   ui.list(
     rows,
     [
       { header: "DLQ", value: (r) => (r.q.visible > 0 ? ui.color.yellow(r.q.name) : r.q.name) },
       { header: "Visible", value: (r) => r.q.visible, align: "right" },
       { header: "In flight", value: (r) => r.q.inFlight, align: "right" },
+      { header: "Growth", value: (r) => growthCell(growth.get(r.q.arn)), align: "right" },
       { header: "Sources (max receives)", value: (r) => r.sources.map((s) => `${s.name} (${s.maxReceiveCount})`).join(", ") },
     ],
     (r) => ({
@@ -48,8 +61,16 @@ export default async function list(ctx: CommandContext): Promise<void> {
       inFlight: r.q.inFlight,
       delayed: r.q.delayed,
       sources: r.sources.map((s) => ({ name: s.name, url: s.url, arn: s.arn, maxReceiveCount: s.maxReceiveCount })),
+      growth: growth.get(r.q.arn) ?? null,
     }),
   );
+  if (ui.format === "table" && interval === undefined && rows.length) {
+    ui.info(
+      [...growth.values()].some(Boolean)
+        ? "Growth: the change since the previous look (--growth 30s: two counts 30s apart)."
+        : "Growth: shown from the next look on (--growth 30s: two counts 30s apart, now).",
+    );
+  }
   if (ui.format === "table" && rows.some((r) => r.q.visible > 0)) {
     const first = rows.find((r) => r.q.visible > 0)!;
     ui.info(`\nNext: sqsctl dlq inspect ${first.q.name} --group-by <expr>   (e.g. json.errorType)`);
