@@ -6,6 +6,15 @@ export interface ErrorContext {
   /** The queue as the user named it, when the call was about one queue. */
   queue?: string | undefined;
   local?: boolean;
+  /** The proxy requests go through (password hidden), when one is set. */
+  proxy?: string | undefined;
+}
+
+/** Where a failed call was talking (set on SDK errors by the client; see client.ts). */
+export const ERROR_CONTEXT: unique symbol = Symbol.for("sqsctl.errorContext");
+
+export function errorContextOf(err: unknown): ErrorContext | undefined {
+  return err && typeof err === "object" ? (err as { [ERROR_CONTEXT]?: ErrorContext })[ERROR_CONTEXT] : undefined;
 }
 
 /**
@@ -65,15 +74,30 @@ export function mapSdkError(err: unknown, ctx: ErrorContext): SqsctlError {
   const sysCode = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
   if (sysCode === "ECONNREFUSED" || sysCode === "ENOTFOUND" || sysCode === "EAI_AGAIN" || sysCode === "ECONNRESET") {
     return new OperationError(
-      `Could not reach the SQS endpoint ${ctx.endpoint} (${sysCode}).`,
-      ctx.local
+      `Could not reach the SQS endpoint ${ctx.endpoint}${ctx.proxy ? ` through the proxy ${ctx.proxy}` : ""} (${sysCode}).`,
+      ctx.proxy
+        ? "Check the proxy (HTTPS_PROXY / HTTP_PROXY), or add the endpoint's host to NO_PROXY to go direct."
+        : ctx.local
         ? "Is the embedded server running? Start it with 'sqsctl local' in another terminal."
         : "Check the endpoint, your network, and --region / --endpoint-url.",
       { cause: err },
     );
   }
-  if (code === "TimeoutError" || e?.name === "TimeoutError") {
-    return new OperationError(`The SQS endpoint ${ctx.endpoint} did not answer in time.`, undefined, { cause: err });
+  if (code === "TimeoutError" || e?.name === "TimeoutError" || sysCode === "ETIMEDOUT") {
+    const attempts = (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
+    return new OperationError(
+      `The SQS endpoint ${ctx.endpoint} did not answer in time${attempts && attempts > 1 ? ` (${attempts} attempts)` : ""}.`,
+      "Check that the endpoint is an SQS server and reachable; SQSCTL_REQUEST_TIMEOUT (seconds) sets how long one request may take.",
+      { cause: err },
+    );
+  }
+  const notSqs = notAnSqsAnswer(err);
+  if (notSqs) {
+    return new OperationError(
+      `The endpoint ${ctx.endpoint} did not answer like SQS (${notSqs}).`,
+      "Check --endpoint-url, AWS_ENDPOINT_URL(_SQS) or endpoint_url in your profile: it must be an SQS endpoint such as https://sqs.us-east-1.amazonaws.com or http://127.0.0.1:9324.",
+      { cause: err },
+    );
   }
   if (code === "InvalidParameterValue" || code === "InvalidAttributeName" || code === "InvalidAttributeValue" || code === "MissingParameter" || code === "InvalidParameterCombination" || code === "InvalidMessageContents" || code === "InvalidAddress") {
     return new UsageError(`SQS rejected the request${ctx.queue ? ` for queue "${ctx.queue}"` : ""}: ${e?.message ?? code}`, undefined, { cause: err });
@@ -83,4 +107,21 @@ export function mapSdkError(err: unknown, ctx: ErrorContext): SqsctlError {
     undefined,
     { cause: err },
   );
+}
+
+/**
+ * A web page, a proxy's error page or anything else that is not an SQS answer: the SDK
+ * reports these as JSON parse errors ("Unexpected token '<'"). Returns a short
+ * description of what came back, or undefined when the answer looked like SQS.
+ */
+function notAnSqsAnswer(err: unknown): string | undefined {
+  const e = err as { name?: string; message?: string; $response?: { statusCode?: number; headers?: Record<string, string> } };
+  const response = e?.$response;
+  const type = response?.headers?.["content-type"] ?? response?.headers?.["Content-Type"];
+  const parseFailed = e?.name === "SyntaxError" || /Deserialization error|is not valid JSON|Unexpected token/i.test(e?.message ?? "");
+  const html = typeof type === "string" && /html/i.test(type);
+  if (!parseFailed && !html) return undefined;
+  return [response?.statusCode ? `HTTP ${response.statusCode}` : undefined, type ? String(type).split(";")[0] : "an unreadable body"]
+    .filter(Boolean)
+    .join(", ");
 }
