@@ -31,7 +31,13 @@ export interface SettingsFlags {
 
 type Section = Record<string, string>;
 
-export async function resolveAwsSettings(flags: SettingsFlags, env: Record<string, string | undefined>): Promise<AwsSettings> {
+/**
+ * `service` is the SDK's service id in the AWS CLI's spelling ("sqs", "sns", "lambda",
+ * "cloudwatch"): it picks AWS_ENDPOINT_URL_<SERVICE> and the services section's key.
+ * The flags' endpoint (--endpoint-url, --local) is SQS's; other services get it only
+ * when their caller passes it.
+ */
+export async function resolveAwsSettings(flags: SettingsFlags, env: Record<string, string | undefined>, service = "sqs"): Promise<AwsSettings> {
   const { loadSharedConfigFiles } = await import("@smithy/core/config");
   const home = env.HOME || homedir();
   const expand = (p: string) => (p.startsWith("~/") ? join(home, p.slice(2)) : p);
@@ -64,7 +70,7 @@ export async function resolveAwsSettings(flags: SettingsFlags, env: Record<strin
   const region = flags.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || profile.region || undefined);
   if (region) settings.region = region;
 
-  const found = endpointFrom(flags, env, profileName, profile, config, configFile);
+  const found = endpointFrom(flags, env, profileName, profile, config, configFile, service);
   if (found) {
     settings.endpoint = checkEndpointUrl(found.url, found.source);
     settings.endpointSource = found.source;
@@ -74,7 +80,7 @@ export async function resolveAwsSettings(flags: SettingsFlags, env: Record<strin
 
 /**
  * botocore's order: --endpoint-url, then (unless ignore_configured_endpoint_urls)
- * AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, the profile's `services` section, and the
+ * AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's `services` section, and the
  * profile's own endpoint_url.
  */
 function endpointFrom(
@@ -84,12 +90,14 @@ function endpointFrom(
   profile: Section,
   config: Record<string, Section | undefined>,
   configFile: string,
+  service: string,
 ): { url: string; source: string } | undefined {
   if (flags.endpointUrl !== undefined) return { url: flags.endpointUrl, source: "--endpoint-url" };
   if (flags.localEndpoint) return { url: flags.localEndpoint, source: "--local" };
   const ignore = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? profile.ignore_configured_endpoint_urls;
   if (ignore && ignore.toLowerCase() === "true") return undefined;
-  if (env.AWS_ENDPOINT_URL_SQS) return { url: env.AWS_ENDPOINT_URL_SQS, source: "AWS_ENDPOINT_URL_SQS" };
+  const serviceVar = `AWS_ENDPOINT_URL_${service.toUpperCase().replace(/[ -]/g, "_")}`;
+  if (env[serviceVar]) return { url: env[serviceVar], source: serviceVar };
   if (env.AWS_ENDPOINT_URL) return { url: env.AWS_ENDPOINT_URL, source: "AWS_ENDPOINT_URL" };
   const where = `${configFile} [${profileName === "default" ? "default" : `profile ${profileName}`}]`;
   if (profile.services) {
@@ -100,8 +108,9 @@ function endpointFrom(
         `Add the section, or remove the services line.`,
       );
     }
-    const url = section["sqs.endpoint_url"];
-    if (url) return { url, source: `${configFile} [services ${profile.services}] sqs endpoint_url` };
+    const key = service.toLowerCase().replace(/[ -]/g, "_");
+    const url = section[`${key}.endpoint_url`];
+    if (url) return { url, source: `${configFile} [services ${profile.services}] ${key} endpoint_url` };
   }
   if (profile.endpoint_url) return { url: profile.endpoint_url, source: `${where} endpoint_url` };
   return undefined;

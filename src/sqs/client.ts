@@ -64,7 +64,9 @@ export interface ClientOverrides {
  * The SDK logs to `console` when given nothing (the useQueueUrlAsEndpoint notice, the
  * "multiple credential sources" notice, socket warnings): route all of it to --debug.
  */
-function sdkLogger(ui: Ui) {
+export type SdkLogger = ReturnType<typeof sdkLogger>;
+
+export function sdkLogger(ui: Ui) {
   const line = (level: string) => (...args: unknown[]) => ui.debug(`sdk ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ").replace(/\s*\n\s*/g, " ")}`);
   return { trace: () => undefined, debug: () => undefined, info: line("info"), warn: line("warn"), error: line("error") };
 }
@@ -74,7 +76,7 @@ function sdkLogger(ui: Ui) {
  * so, as the AWS CLI does), a connect timeout, and a request timeout that fails the
  * request (the pinned handler only logs unless told `throwOnRequestTimeout`).
  */
-async function httpHandler(endpointUrl: string, env: Record<string, string | undefined>, maxSockets: number, logger: ReturnType<typeof sdkLogger>) {
+export async function createHttpHandler(endpointUrl: string, env: Record<string, string | undefined>, maxSockets: number, logger: SdkLogger) {
   const [{ NodeHttpHandler }, https, http] = await Promise.all([
     import("@smithy/node-http-handler"),
     import("node:https"),
@@ -147,6 +149,11 @@ export async function createSqsContext(
     // The embedded server accepts any signature; these are not secrets.
     credentials = { accessKeyId: "local", secretAccessKey: "local" };
   }
+  if (!credentials && settings.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    // The SDK would say this in a 9-line console warning. The AWS CLI uses the keys when
+    // the profile comes from AWS_PROFILE; sqsctl treats --profile and AWS_PROFILE alike.
+    ui.info(`note: using the credentials of profile "${settings.profile}"; AWS_ACCESS_KEY_ID in the environment is ignored.`);
+  }
   credentials ??= defaultProvider({
     ...(settings.profile ? { profile: settings.profile } : {}),
     logger,
@@ -164,7 +171,7 @@ export async function createSqsContext(
     );
   }
   const endpointUrl = settings.endpoint ?? `https://sqs.${region}.amazonaws.com`;
-  const http = await httpHandler(endpointUrl, env, maxSockets, logger);
+  const http = await createHttpHandler(endpointUrl, env, maxSockets, logger);
 
   const config: SQSClientConfig = {
     ...RETRY,

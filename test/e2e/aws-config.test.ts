@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
@@ -71,11 +71,36 @@ describe("endpoint_url from the config file", () => {
     expect(JSON.parse(byFlag.stdout)).toMatchObject({ name: "cfg-orders" });
     expect(JSON.parse(byEnv.stdout).arn).toBe(JSON.parse(byFlag.stdout).arn);
     expectNoSdkNoise(byEnv);
+    // AND the credentials come from the profile both ways
+    for (const run of [["--profile", profile], []]) {
+      const debug = await runCli([...run, "--debug", "queues", "list"], { env: run.length ? env : { ...env, AWS_PROFILE: profile } });
+      expect(debug.stderr).toMatch(new RegExp(`debug: client: region=us-east-1 endpoint=${server.endpoint} \\(from .*\\).* credentials=profile ${profile}`));
+      expect(debug.stderr).not.toContain("local-secret-0001");
+    }
     // AND a receive by queue URL (the call the SDK would route to the URL's host) works too
     const peek = await runCli(["--profile", profile, "receive", queueUrl, "--peek", "--max", "1", "-o", "ndjson"], { env });
     expect(peek.code).toBe(0);
     expect(peek.stdout).toContain("from-config");
     expectNoSdkNoise(peek);
+  });
+
+  test("credentials come from the profile with --profile and AWS_PROFILE alike (credential_process)", async () => {
+    const env = awsHome("");
+    const marker = (n: string) => join(env.HOME, `used-${n}`);
+    const creds = `printf '{"Version":1,"AccessKeyId":"AKIDPROCESS","SecretAccessKey":"proc-secret-0001"}'`;
+    writeFileSync(
+      join(env.HOME, ".aws", "config"),
+      `[profile proc]\nregion = us-east-1\nendpoint_url = ${server.endpoint}\ncredential_process = sh -c 'touch "$0"; ${creds.replace(/'/g, `'"'"'`)}' ${marker("proc")}\n`,
+    );
+    const byFlag = await runCli(["--profile", "proc", "queues", "list", "-o", "json"], { env: { ...env, AWS_ACCESS_KEY_ID: "AKIDENVIRONMENT", AWS_SECRET_ACCESS_KEY: "env-secret" } });
+    expect(byFlag.code).toBe(0);
+    expect(byFlag.stderr).toBe('note: using the credentials of profile "proc"; AWS_ACCESS_KEY_ID in the environment is ignored.\n');
+    expect(existsSync(marker("proc"))).toBe(true);
+    rmSync(marker("proc"));
+    const byEnv = await runCli(["queues", "list", "-o", "json"], { env: { ...env, AWS_PROFILE: "proc" } });
+    expect(byEnv.code).toBe(0);
+    expect(byEnv.stdout).toBe(byFlag.stdout);
+    expect(existsSync(marker("proc"))).toBe(true);
   });
 
   test("AWS_ENDPOINT_URL_SQS wins over the profile, as in the AWS CLI v2 and boto3", async () => {

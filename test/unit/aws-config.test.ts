@@ -9,6 +9,7 @@ import { UsageError } from "../../src/errors.js";
 import { redact } from "../../src/output/redact.js";
 import { resolveAwsSettings } from "../../src/sqs/aws-config.js";
 import { mapSdkError } from "../../src/sqs/errors.js";
+import { memoryIo } from "../helpers/memory-io.js";
 
 function home(config: string, credentials = "") {
   const dir = mkdtempSync(join(tmpdir(), "sqsctl-cfg-unit-"));
@@ -141,5 +142,41 @@ describe("one state folder", () => {
     // A relative XDG_STATE_HOME is invalid by the spec and ignored.
     expect(stateDir({ XDG_STATE_HOME: "rel", HOME: "/h" })).toBe("/h/.local/state/sqsctl");
     expect(cacheDir({ XDG_STATE_HOME: "/x/state" }).startsWith("/x/state/sqsctl/")).toBe(true);
+  });
+});
+
+describe("createSqsContext", () => {
+  test("every call goes to the resolved endpoint; the SDK's warnings go to --debug, not stderr", async () => {
+    const { createSqsContext } = await import("../../src/sqs/client.js");
+    const { Ui } = await import("../../src/output/ui.js");
+    const { mockClient } = await import("aws-sdk-client-mock");
+    const { GetQueueAttributesCommand } = await import("@aws-sdk/client-sqs");
+    const env = { HOME: home(CONFIG, "[dev]\naws_access_key_id = a\naws_secret_access_key = b\n") };
+    const mem = memoryIo(env);
+    const ui = new Ui(mem.io, { color: false });
+    // GIVEN a profile with endpoint_url
+    const ctx = await createSqsContext({ color: false, profile: "dev" }, env, ui);
+    try {
+      // THEN the client has it, and never switches to a queue URL's host
+      expect(ctx.client.config.useQueueUrlAsEndpoint).toBe(false);
+      expect(ctx.endpoint).toBe("http://127.0.0.1:4566");
+      expect(ctx.region).toBe("us-west-2");
+      // WHEN the SDK logs a warning (as its queue-URL middleware does)
+      ctx.client.config.logger.warn("QueueUrl=x differs from SQSClient resolved endpoint");
+      const sqs = mockClient(ctx.client);
+      sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: "arn:aws:sqs:us-west-2:1:q" } });
+      await ctx.send(new GetQueueAttributesCommand({ QueueUrl: "http://sqs.us-west-2.localhost:4566/1/q" }));
+      // THEN nothing reaches stderr without --debug
+      expect(mem.stderr).toBe("");
+      sqs.restore();
+    } finally {
+      ctx.destroy();
+    }
+  });
+
+  test("another service's endpoint comes from its own variable and services key", async () => {
+    const HOME = home(CONFIG);
+    expect((await resolveAwsSettings({ profile: "svc" }, { HOME }, "s3")).endpoint).toBe("http://127.0.0.1:9000");
+    expect((await resolveAwsSettings({}, { HOME, AWS_ENDPOINT_URL_SNS: "http://127.0.0.1:5", AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:6" }, "sns")).endpoint).toBe("http://127.0.0.1:5");
   });
 });
