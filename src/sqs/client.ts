@@ -66,8 +66,18 @@ export interface ClientOverrides {
  */
 export type SdkLogger = ReturnType<typeof sdkLogger>;
 
+/** A short, printable form of what the SDK logs (errors and objects too, never "[object Object]"). */
+function describe(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (value && typeof value === "object") {
+    const o = value as { name?: unknown; message?: unknown };
+    return typeof o.message === "string" ? `${String(o.name ?? "")} ${o.message}`.trim() : `{${Object.keys(o).slice(0, 8).join(",")}}`;
+  }
+  return String(value);
+}
+
 export function sdkLogger(ui: Ui) {
-  const line = (level: string) => (...args: unknown[]) => ui.debug(`sdk ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ").replace(/\s*\n\s*/g, " ")}`);
+  const line = (level: string) => (...args: unknown[]) => ui.debug(`sdk ${level}: ${args.map(describe).join(" ").replace(/\s*\n\s*/g, " ")}`);
   return { trace: () => undefined, debug: () => undefined, info: line("info"), warn: line("warn"), error: line("error") };
 }
 

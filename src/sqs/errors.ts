@@ -91,6 +91,19 @@ export function mapSdkError(err: unknown, ctx: ErrorContext): SqsctlError {
       { cause: err },
     );
   }
+  const status = e?.$metadata?.httpStatusCode;
+  if (status && (code === "" || code === "Unknown" || code === "UnknownError")) {
+    // An HTTP error with no SQS error in it: a proxy that refused the tunnel, or not SQS.
+    return new OperationError(
+      ctx.proxy
+        ? `HTTP ${status} from ${ctx.endpoint} through the proxy ${ctx.proxy}, with no SQS error: the proxy may have refused the connection${status === 407 ? " (407: the proxy wants credentials)" : ""}.`
+        : `The endpoint ${ctx.endpoint} answered HTTP ${status} with no SQS error.`,
+      ctx.proxy
+        ? "Check HTTPS_PROXY / HTTP_PROXY (proxy credentials go in its URL, before an @), or add the endpoint's host to NO_PROXY."
+        : "Check --endpoint-url, AWS_ENDPOINT_URL(_SQS) or endpoint_url in your profile: it must be an SQS endpoint.",
+      { cause: err },
+    );
+  }
   const notSqs = notAnSqsAnswer(err);
   if (notSqs) {
     return new OperationError(

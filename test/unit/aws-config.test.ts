@@ -135,6 +135,15 @@ describe("errors", () => {
   });
 });
 
+test("an HTTP error with no SQS error through a proxy blames the proxy, naming 407", () => {
+  const err = Object.assign(new Error("UnknownError"), { name: "Unknown", $metadata: { httpStatusCode: 407 } });
+  const e = mapSdkError(err, { region: "us-east-1", endpoint: "https://sqs.us-east-1.amazonaws.com", proxy: "http://corp:[redacted]@10.0.0.1:3128" });
+  expect(e.message).toBe(
+    "HTTP 407 from https://sqs.us-east-1.amazonaws.com through the proxy http://corp:[redacted]@10.0.0.1:3128, with no SQS error: the proxy may have refused the connection (407: the proxy wants credentials).",
+  );
+  expect(mapSdkError(err, { region: "us-east-1", endpoint: "http://127.0.0.1:1" }).message).toBe("The endpoint http://127.0.0.1:1 answered HTTP 407 with no SQS error.");
+});
+
 describe("one state folder", () => {
   test("XDG_STATE_HOME/sqsctl, else ~/.local/state/sqsctl; the completion cache lives in it", () => {
     expect(stateDir({ XDG_STATE_HOME: "/x/state", HOME: "/h" })).toBe("/x/state/sqsctl");
