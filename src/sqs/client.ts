@@ -159,7 +159,7 @@ export async function createSqsContext(
     // The embedded server accepts any signature; these are not secrets.
     credentials = { accessKeyId: "local", secretAccessKey: "local" };
   }
-  if (!credentials && settings.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+  if (!credentials && !globals.quiet && settings.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     // The SDK would say this in a 9-line console warning. The AWS CLI uses the keys when
     // the profile comes from AWS_PROFILE; sqsctl treats --profile and AWS_PROFILE alike.
     ui.info(`note: using the credentials of profile "${settings.profile}"; AWS_ACCESS_KEY_ID in the environment is ignored.`);
