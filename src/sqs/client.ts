@@ -60,10 +60,6 @@ export interface ClientOverrides {
   maxSockets?: number;
 }
 
-/**
- * The SDK logs to `console` when given nothing (the useQueueUrlAsEndpoint notice, the
- * "multiple credential sources" notice, socket warnings): route all of it to --debug.
- */
 export type SdkLogger = ReturnType<typeof sdkLogger>;
 
 /** A short, printable form of what the SDK logs (errors and objects too, never "[object Object]"). */
@@ -76,9 +72,14 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/**
+ * The SDK logs to `console` when given nothing (the useQueueUrlAsEndpoint notice, the
+ * "multiple credential sources" notice, socket warnings): route all of it to --debug.
+ */
 export function sdkLogger(ui: Ui) {
   const line = (level: string) => (...args: unknown[]) => ui.debug(`sdk ${level}: ${args.map(describe).join(" ").replace(/\s*\n\s*/g, " ")}`);
-  return { trace: () => undefined, debug: () => undefined, info: line("info"), warn: line("warn"), error: line("error") };
+  // info is the SDK's per-call record (input/output): --debug has its own, shorter line.
+  return { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: line("warn"), error: line("error") };
 }
 
 /**
@@ -127,8 +128,10 @@ export async function createHttpHandler(endpointUrl: string, env: Record<string,
 
 /** A ReceiveMessage may rightly wait WaitTimeSeconds before answering. */
 function longPollMs(request: { headers: Record<string, string>; body?: unknown }): number {
-  if (!/ReceiveMessage$/.test(request.headers["x-amz-target"] ?? "") || typeof request.body !== "string") return 0;
-  const wait = /"WaitTimeSeconds"\s*:\s*(\d+)/.exec(request.body)?.[1];
+  if (!/ReceiveMessage$/.test(request.headers["x-amz-target"] ?? "")) return 0;
+  // The JSON protocol's body is bytes (a Uint8Array subclass), sometimes a string.
+  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : typeof request.body === "string" ? request.body : "";
+  const wait = /"WaitTimeSeconds"\s*:\s*(\d+)/.exec(body)?.[1];
   return wait ? Number(wait) * 1000 : 0;
 }
 

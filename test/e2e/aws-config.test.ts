@@ -170,6 +170,15 @@ describe("request timeout (issue 15 #1)", () => {
     }
   });
 
+  test("a long poll may take its WaitTimeSeconds on top of the request timeout", async () => {
+    await server.client.send(new CreateQueueCommand({ QueueName: "cfg-empty" }));
+    // The request timeout (0.3 s) is shorter than the long poll (2 s) on an empty queue.
+    const r = await runCli(["receive", "cfg-empty", "--wait", "2s", "--max", "1", "-o", "ndjson"], { env: { ...server.env, SQSCTL_REQUEST_TIMEOUT: "0.3" } });
+    expect(r.stderr).not.toMatch(/did not answer in time/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+  });
+
   test("a bad SQSCTL_REQUEST_TIMEOUT is a usage error", async () => {
     const r = await runCli(["queues", "list"], { env: { ...server.env, SQSCTL_REQUEST_TIMEOUT: "soon" } });
     expect(r.code).toBe(2);
