@@ -137,7 +137,8 @@ and AWS_PROFILE=NAME mean the same thing.
              Every call goes to that endpoint, whatever host a queue URL names.
   proxy      HTTPS_PROXY for https:// endpoints, HTTP_PROXY for http:// ones (lower
              case wins), NO_PROXY lists hosts (and subdomains, host:port, or *)
-             to reach directly
+             to reach directly; AWS_CA_BUNDLE or ca_bundle (a PEM file) adds CAs
+             to trust, e.g. a TLS-inspecting proxy's
   timeout    a request unanswered for SQSCTL_REQUEST_TIMEOUT seconds (default 20,
              plus the wait of a long poll) fails and is retried (5 attempts)
 

@@ -19,6 +19,8 @@ export interface AwsSettings {
   /** The config file that was read (AWS_CONFIG_FILE or ~/.aws/config). */
   configFile: string;
   credentialsFile: string;
+  /** PEM file of extra CAs to trust (AWS_CA_BUNDLE, or ca_bundle in the profile). */
+  caBundle?: string;
 }
 
 export interface SettingsFlags {
@@ -69,6 +71,9 @@ export async function resolveAwsSettings(flags: SettingsFlags, env: Record<strin
 
   const region = flags.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || profile.region || undefined);
   if (region) settings.region = region;
+
+  const caBundle = env.AWS_CA_BUNDLE || profile.ca_bundle;
+  if (caBundle) settings.caBundle = expand(caBundle);
 
   const found = endpointFrom(flags, env, profileName, profile, config, configFile, service);
   if (found) {

@@ -87,14 +87,23 @@ export function sdkLogger(ui: Ui) {
  * so, as the AWS CLI does), a connect timeout, and a request timeout that fails the
  * request (the pinned handler only logs unless told `throwOnRequestTimeout`).
  */
-export async function createHttpHandler(endpointUrl: string, env: Record<string, string | undefined>, maxSockets: number, logger: SdkLogger) {
-  const [{ NodeHttpHandler }, https, http] = await Promise.all([
+export async function createHttpHandler(
+  endpointUrl: string,
+  env: Record<string, string | undefined>,
+  maxSockets: number,
+  logger: SdkLogger,
+  caBundle?: string,
+) {
+  const [{ NodeHttpHandler }, https, http, tls] = await Promise.all([
     import("@smithy/node-http-handler"),
     import("node:https"),
     import("node:http"),
+    import("node:tls"),
   ]);
   const timeout = requestTimeoutMs(env);
-  const agentOptions = { keepAlive: true, maxSockets };
+  // AWS_CA_BUNDLE / ca_bundle, as the AWS CLI reads them: trusted on top of the usual CAs.
+  const ca = caBundle ? [...tls.rootCertificates, await readCaBundle(caBundle)] : undefined;
+  const agentOptions = { keepAlive: true, maxSockets, ...(ca ? { ca } : {}) };
   const proxy = proxyFor(endpointUrl, env);
   let httpAgent: import("node:http").Agent = new http.Agent(agentOptions);
   let httpsAgent: import("node:https").Agent = new https.Agent(agentOptions);
@@ -103,7 +112,22 @@ export async function createHttpHandler(endpointUrl: string, env: Record<string,
     // TLS to the endpoint; absolute-URI forwarding for http), with proxy auth from the URL.
     if (endpointUrl.startsWith("https:")) {
       const { HttpsProxyAgent } = await import("https-proxy-agent");
-      httpsAgent = new HttpsProxyAgent(proxy, agentOptions);
+      // Its agent options reach the proxy connection; the TLS to the endpoint takes the
+      // request's options, so the extra CAs go in there.
+      // It also drops the host before that TLS connection, so an IP endpoint would be
+      // checked against "localhost": check the certificate against the real host.
+      type ConnectArgs = Parameters<InstanceType<typeof HttpsProxyAgent<string>>["connect"]>;
+      class TrustingProxyAgent extends HttpsProxyAgent<string> {
+        override connect(req: ConnectArgs[0], opts: ConnectArgs[1]) {
+          const host = opts.host ?? "";
+          return super.connect(req, {
+            ...opts,
+            ...(ca ? { ca } : {}),
+            checkServerIdentity: (_name: string, cert: import("node:tls").PeerCertificate) => tls.checkServerIdentity(host, cert),
+          } as ConnectArgs[1]);
+        }
+      }
+      httpsAgent = new TrustingProxyAgent(proxy, agentOptions);
     } else {
       const { HttpProxyAgent } = await import("http-proxy-agent");
       httpAgent = new HttpProxyAgent(proxy, agentOptions);
@@ -124,6 +148,17 @@ export async function createHttpHandler(endpointUrl: string, env: Record<string,
     logger,
   });
   return { handler, timeout, proxy };
+}
+
+async function readCaBundle(file: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  try {
+    const pem = await readFile(file, "utf8");
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error("no PEM certificate in it");
+    return pem;
+  } catch (err) {
+    throw new UsageError(`CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${(err as Error).message}.`, "Point it at a PEM file of the CA certificates to trust.");
+  }
 }
 
 /** A ReceiveMessage may rightly wait WaitTimeSeconds before answering. */
@@ -184,7 +219,7 @@ export async function createSqsContext(
     );
   }
   const endpointUrl = settings.endpoint ?? `https://sqs.${region}.amazonaws.com`;
-  const http = await createHttpHandler(endpointUrl, env, maxSockets, logger);
+  const http = await createHttpHandler(endpointUrl, env, maxSockets, logger, settings.caBundle);
 
   const config: SQSClientConfig = {
     ...RETRY,
@@ -213,7 +248,7 @@ export async function createSqsContext(
     `client: region=${region} endpoint=${shownEndpoint}${settings.endpointSource ? ` (from ${settings.endpointSource})` : ""}` +
       ` retry=${RETRY.retryMode}/${RETRY.maxAttempts} attempts` +
       ` timeouts=connect ${CONNECT_TIMEOUT_MS}ms, request ${http.timeout}ms (+ long-poll wait) maxSockets=${maxSockets}` +
-      ` proxy=${http.proxy ? hidePassword(http.proxy) : "none"}` +
+      ` proxy=${http.proxy ? hidePassword(http.proxy) : "none"}${settings.caBundle ? ` ca_bundle=${settings.caBundle}` : ""}` +
       ` credentials=${credentials && typeof credentials === "object" ? "static (local)" : settings.profile ? `profile ${settings.profile}` : "default chain"}`,
   );
 

@@ -41,6 +41,9 @@ const AUTH = new Set([
   "IncompleteSignature",
   "KMS.AccessDeniedException",
 ]);
+/** TLS failures: a handshake with a non-TLS server, or a certificate not trusted. */
+const TLS_PROBLEM = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_(GET|VERIFY)_)/;
+
 const CREDENTIALS_HINT =
   "Provide credentials with --profile NAME (after 'aws configure' or 'aws sso login --profile NAME'), " +
   "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment; for the embedded server use --local.";
@@ -80,6 +83,15 @@ export function mapSdkError(err: unknown, ctx: ErrorContext): SqsctlError {
         : ctx.local
         ? "Is the embedded server running? Start it with 'sqsctl local' in another terminal."
         : "Check the endpoint, your network, and --region / --endpoint-url.",
+      { cause: err },
+    );
+  }
+  if (typeof sysCode === "string" && TLS_PROBLEM.test(sysCode)) {
+    return new OperationError(
+      `TLS with ${ctx.endpoint}${ctx.proxy ? ` through the proxy ${ctx.proxy}` : ""} failed (${sysCode}).`,
+      /CERT|SELF_SIGNED|UNABLE_TO/.test(sysCode)
+        ? "If a corporate proxy or private CA signs this certificate, point AWS_CA_BUNDLE (or ca_bundle in your profile) at its PEM file, as for the AWS CLI."
+        : "Check that the endpoint speaks https:// (a plain HTTP server needs http:// in the URL).",
       { cause: err },
     );
   }

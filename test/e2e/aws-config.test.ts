@@ -5,7 +5,7 @@ import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startTestServer, type TestServer } from "../helpers/local-server.js";
-import { startFrozenServer, startHtmlServer, startHttpProxy } from "../helpers/net-servers.js";
+import { startFrozenServer, startHtmlServer, startHttpProxy, startTlsFront } from "../helpers/net-servers.js";
 
 /**
  * The AWS configuration as the AWS CLI v2 and boto3 read it: endpoint_url in a profile
@@ -220,6 +220,33 @@ describe("proxies, as the AWS CLI honours them", () => {
       expect(r.stderr.split("\n")[0]).toMatch(/^error: /);
     } finally {
       await proxy.close();
+    }
+  });
+
+  test("AWS_CA_BUNDLE / ca_bundle trust a private CA, direct and through HTTPS_PROXY; without it, one clear TLS error", async () => {
+    const front = await startTlsFront(server.port);
+    if (!front) return; // no openssl on this machine
+    const proxy = await startHttpProxy();
+    try {
+      const endpoint = `https://127.0.0.1:${front.port}`;
+      const untrusted = await runCli(["--endpoint-url", endpoint, "queues", "list"], { env: server.env });
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stderr).toMatch(/^error: TLS with https:\/\/127\.0\.0\.1:\d+ failed \((SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT)\w*\)\.\nhint: .*AWS_CA_BUNDLE/);
+      const direct = await runCli(["--endpoint-url", endpoint, "queues", "list", "-o", "json"], { env: { ...server.env, AWS_CA_BUNDLE: front.caFile } });
+      expect(direct.stderr).toBe("");
+      expect(direct.stdout).toContain("cfg-orders");
+      const home = awsHome(`[profile tls]\nregion = us-east-1\nendpoint_url = ${endpoint}\nca_bundle = ${front.caFile}\n`, "[tls]\naws_access_key_id = a\naws_secret_access_key = b\n");
+      const viaProxy = await runCli(["--profile", "tls", "queues", "list", "-o", "json"], { env: { ...home, HTTPS_PROXY: proxy.url } });
+      expect(viaProxy.stderr).toBe("");
+      expect(viaProxy.stdout).toContain("cfg-orders");
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([`127.0.0.1:${front.port}`]));
+      const badBundle = await runCli(["--endpoint-url", endpoint, "queues", "list"], { env: { ...server.env, AWS_CA_BUNDLE: join(home.HOME, "missing.pem") } });
+      expect(badBundle.code).toBe(2);
+      expect(badBundle.stderr).toContain("missing.pem");
+    } finally {
+      await proxy.close();
+      await front.close();
     }
   });
 

@@ -55,3 +55,45 @@ export async function startHttpProxy(): Promise<{ url: string; forwarded: string
     },
   };
 }
+
+/**
+ * An https:// front for a plain-HTTP server, with a self-signed certificate for
+ * 127.0.0.1 made by openssl (a private CA, as behind a TLS-inspecting proxy).
+ * Undefined when openssl is not on the machine.
+ */
+export async function startTlsFront(targetPort: number): Promise<{ port: number; caFile: string; close(): Promise<void> } | undefined> {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync, readFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const https = await import("node:https");
+  const dir = mkdtempSync(join(tmpdir(), "sqsctl-tls-"));
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  try {
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+      { stdio: "ignore" },
+    );
+  } catch {
+    return undefined;
+  }
+  const server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    const upstream = http.request({ host: "127.0.0.1", port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    caFile: cert,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
