@@ -2,6 +2,18 @@
 // Kept tiny on purpose: all logic lives in dist/main.js.
 import module from "node:module";
 
+// First, before anything that needs a newer Node: the versions every dependency supports
+// (package.json "engines"; @inquirer/prompts sets it). Older ones get one line, exit 2.
+const [major, minor, patch] = process.versions.node.split(".").map(Number);
+const supported = major >= 26 || (major === 24 && minor >= 15) || (major === 22 && (minor > 22 || (minor === 22 && patch >= 2)));
+if (!supported) {
+  process.stderr.write(
+    `error: sqsctl needs Node.js 24.15 or newer (or 22.22.2+ on 22.x, or 26+); this is ${process.version}. ` +
+      "Install a current LTS (e.g. 'nvm install 24', or https://nodejs.org) and run sqsctl with it.\n",
+  );
+  process.exit(2);
+}
+
 // Node >= 22.1 caches compiled code between runs: start-up is most of a short command's time.
 module.enableCompileCache?.();
 

@@ -2,7 +2,7 @@
 # Generated from the command tree by `sqsctl completion`; do not edit by hand (run `npm run completions`).
 # Install: sqsctl completion bash > ~/.local/share/bash-completion/completions/sqsctl
 #      or: echo 'source <(sqsctl completion bash)' >> ~/.bashrc
-# Queue names complete from a cache (~/.cache/sqsctl, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.
+# Queue names complete from a cache (~/.local/state/sqsctl/completion, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.
 
 _sqsctl_sub() {
   case "$1|$2" in
@@ -165,7 +165,7 @@ _sqsctl_args() {
     'browse') _sqsctl_r='queue' ;;
     'watch') _sqsctl_r='queue+' ;;
     'completion') _sqsctl_r='choices=bash,zsh,fish' ;;
-    'help') _sqsctl_r='words=filters,exit-codes,redrive,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,browse,watch,completion+' ;;
+    'help') _sqsctl_r='words=filters,exit-codes,redrive,config,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,browse,watch,completion+' ;;
     *) _sqsctl_r="" ;;
   esac
 }

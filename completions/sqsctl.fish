@@ -1,7 +1,7 @@
 # fish completion for sqsctl.
 # Generated from the command tree by `sqsctl completion`; do not edit by hand (run `npm run completions`).
 # Install: sqsctl completion fish > ~/.config/fish/completions/sqsctl.fish
-# Queue names complete from a cache (~/.cache/sqsctl, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.
+# Queue names complete from a cache (~/.local/state/sqsctl/completion, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.
 
 function __sqsctl_sub --argument-names p w
     switch "$p|$w"
@@ -431,4 +431,4 @@ complete -c sqsctl -n "__sqsctl_arg 'dlq moves' 0" -a '(__sqsctl_queues)'
 complete -c sqsctl -n "__sqsctl_arg 'browse' 0" -a '(__sqsctl_queues)'
 complete -c sqsctl -n "__sqsctl_arg 'watch' 0+" -a '(__sqsctl_queues)'
 complete -c sqsctl -n "__sqsctl_arg 'completion' 0" -a 'bash zsh fish'
-complete -c sqsctl -n "__sqsctl_arg 'help' 0+" -a 'filters exit-codes redrive local queues purge send send-batch receive tail export import dlq browse watch completion'
+complete -c sqsctl -n "__sqsctl_arg 'help' 0+" -a 'filters exit-codes redrive config local queues purge send send-batch receive tail export import dlq browse watch completion'

@@ -52,9 +52,10 @@ async function report(err: unknown, io: Io, debug: boolean): Promise<number> {
   const { redact } = await import("./output/redact.js");
   let e: unknown = err;
   if (!(e instanceof SqsctlError)) {
-    const { mapSdkError } = await import("./sqs/errors.js");
-    e = mapSdkError(err, { region: "?", endpoint: "?" });
-    if ((e as SqsctlError).exitCode === ExitCode.Failure && !(err as { $metadata?: unknown })?.$metadata) {
+    const { errorContextOf, mapSdkError } = await import("./sqs/errors.js");
+    const where = errorContextOf(err);
+    e = mapSdkError(err, where ?? { region: "?", endpoint: "?" });
+    if ((e as SqsctlError).exitCode === ExitCode.Failure && !where && !(err as { $metadata?: unknown })?.$metadata) {
       // Not an SDK error: a bug or an unexpected system error. Say so plainly.
       e = new SqsctlError(`Unexpected error: ${(err as Error)?.message ?? String(err)}`, ExitCode.Failure, debug ? undefined : "Re-run with --debug for details.");
     }

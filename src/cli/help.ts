@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { STATE_DIR_HELP } from "../core/state-dir.js";
 import { HELP_TOPICS } from "../help/topics.js";
 import { UsageError } from "../errors.js";
 import { examples } from "./util.js";
@@ -11,7 +12,7 @@ export function registerHelp(program: Command, rt: Runtime): void {
     "after",
     `\nHelp topics:\n${Object.entries(HELP_TOPICS)
       .map(([name, t]) => `  sqsctl help ${name.padEnd(12)} ${t.summary}`)
-      .join("\n")}\n\nExamples:\n  $ sqsctl local --seed demo            # start a local SQS with a demo DLQ\n  $ sqsctl --local dlq list\n  $ sqsctl --local dlq inspect orders-dlq --group-by json.errorType\n`,
+      .join("\n")}\n\nState (journals, completion cache): ${STATE_DIR_HELP}\n\nExamples:\n  $ sqsctl local --seed demo            # start a local SQS with a demo DLQ\n  $ sqsctl --local dlq list\n  $ sqsctl --local dlq inspect orders-dlq --group-by json.errorType\n`,
   );
   program
     .command("help")

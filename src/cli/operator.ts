@@ -1,5 +1,6 @@
 import { Argument, Command } from "commander";
 import { lazy, type Runtime } from "./runtime.js";
+import { STATE_DIR_HELP } from "../core/state-dir.js";
 import { examples } from "./util.js";
 
 export function registerOperatorCommands(program: Command, rt: Runtime): void {
@@ -41,7 +42,8 @@ ${examples([
     .addHelpText(
       "after",
       `
-Queue names complete from a cache of at most 60 s per endpoint in ~/.cache/sqsctl,
+Queue names complete from a cache of at most 60 s per endpoint in sqsctl's state
+folder, ${STATE_DIR_HELP},
 refreshed within 0.6 s when stale; off when no credentials are configured, or with
 SQSCTL_COMPLETE_QUEUES=0. Flags already typed (--local, --region, --profile,
 --endpoint-url) choose where the names come from.

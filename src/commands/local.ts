@@ -37,9 +37,14 @@ export default async function local(ctx: CommandContext, _args: string[], opts: 
     ui.out("");
     ui.out("Use it from another terminal:");
     ui.out(`  ${portEnv}sqsctl --local queues list`);
-    ui.out("or point any AWS tool or SDK at it:");
-    ui.out(`  export AWS_ENDPOINT_URL_SQS=${server.endpoint} AWS_REGION=us-east-1`);
-    ui.out("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local   # any value works locally");
+    // Checked side by side: the AWS CLI v1 and v2 ignore AWS_ENDPOINT_URL_SQS here and
+    // need --endpoint-url; botocore reads AWS_DEFAULT_REGION, the JS SDK AWS_REGION.
+    ui.out("or point other AWS tools at it (any key works locally):");
+    ui.out(`  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1`);
+    ui.out(`  export AWS_ENDPOINT_URL_SQS=${server.endpoint}   # boto3 and the AWS SDKs`);
+    ui.out(`  aws --endpoint-url ${server.endpoint} sqs list-queues   # the AWS CLI needs the flag`);
+    ui.out("It speaks SQS's JSON protocol: boto3, current SDKs and the AWS CLI v1 work; older AWS CLI v2");
+    ui.out("releases (Debian's awscli 2.9) send the query protocol and get \"Unknown action\".");
     ui.out("");
   }
 

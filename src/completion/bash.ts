@@ -13,7 +13,7 @@ export function bashScript(root: CommandSpec, bin = "sqsctl"): string {
     `# ${HEADER_NOTE}`,
     `# Install: ${bin} completion bash > ~/.local/share/bash-completion/completions/${bin}`,
     `#      or: echo 'source <(${bin} completion bash)' >> ~/.bashrc`,
-    `# Queue names complete from a cache (~/.cache/sqsctl, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.`,
+    `# Queue names complete from a cache (~/.local/state/sqsctl/completion, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.`,
     "",
   );
 

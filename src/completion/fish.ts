@@ -12,7 +12,7 @@ export function fishScript(root: CommandSpec, bin = "sqsctl"): string {
     `# fish completion for ${bin}.`,
     `# ${HEADER_NOTE}`,
     `# Install: ${bin} completion fish > ~/.config/fish/completions/${bin}.fish`,
-    `# Queue names complete from a cache (~/.cache/sqsctl, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.`,
+    `# Queue names complete from a cache (~/.local/state/sqsctl/completion, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.`,
     "",
   );
 

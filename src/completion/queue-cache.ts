@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { stateDir } from "../core/state-dir.js";
 
 /**
  * Queue-name completion: a short-lived cache per endpoint/account so that pressing
@@ -48,8 +49,9 @@ export function cacheKey(g: LineGlobals, env: Record<string, string | undefined>
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16);
 }
 
+/** In sqsctl's one state folder (core/state-dir.ts), beside the journals. */
 export function cacheDir(env: Record<string, string | undefined>): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "sqsctl");
+  return join(stateDir(env), "completion");
 }
 
 /**

@@ -16,7 +16,7 @@ export function zshScript(root: CommandSpec, bin = "sqsctl"): string {
     `# ${HEADER_NOTE}`,
     `# Install: ${bin} completion zsh > "\${fpath[1]}/_${bin}"   (then restart zsh)`,
     `#      or: echo 'source <(${bin} completion zsh)' >> ~/.zshrc   (after compinit)`,
-    `# Queue names complete from a cache (~/.cache/sqsctl, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.`,
+    `# Queue names complete from a cache (~/.local/state/sqsctl/completion, 60 s); SQSCTL_COMPLETE_QUEUES=0 turns that off.`,
     "",
   );
 

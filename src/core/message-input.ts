@@ -194,7 +194,7 @@ export function checkAttributeValue(a: AttributeValue): string | undefined {
     return undefined;
   }
   if (a.StringValue === undefined || a.StringValue === "") return `a ${base} attribute needs a non-empty StringValue`;
-  if (base === "Number" && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(a.StringValue.trim())) return `"${a.StringValue}" is not a number`;
+  if (base === "Number" && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(a.StringValue.trim())) return `the value (${a.StringValue.length} characters, not shown) is not a number`;
   const bad = invalidBodyChar(a.StringValue);
   if (bad) return `StringValue has a character SQS rejects (U+${bad.codePoint.toString(16).toUpperCase().padStart(4, "0")})`;
   return undefined;
@@ -212,7 +212,8 @@ export interface AttrFlag {
 /** Parses `--attr`; returns a reason string when the text is not an attribute. */
 export function parseAttrFlag(text: string): AttrFlag | string {
   const eq = text.indexOf("=");
-  if (eq <= 0) return `"${text}" is not NAME=VALUE (e.g. --attr source=web, --attr count:Number=3, --attr blob:Binary=@file.bin)`;
+  // Not shown: without an "=" the text may be the value itself (a card number, a token).
+  if (eq <= 0) return `${eq === 0 ? "an attribute with no name" : `a value of ${text.length} characters with no "="`} is not NAME=VALUE (e.g. --attr source=web, --attr count:Number=3, --attr blob:Binary=@file.bin)`;
   const left = text.slice(0, eq);
   const value = text.slice(eq + 1);
   const colon = left.indexOf(":");

@@ -1,3 +1,4 @@
+import { STATE_DIR_HELP } from "../core/state-dir.js";
 /**
  * Help topics for `sqsctl help <topic>`. Plain strings so that printing them loads
  * nothing else. Add a topic by adding an entry here.
@@ -121,6 +122,37 @@ twice, and is counted under "duplicates".
 
 Dry run: --dry-run shows the plan and the messages that would move (it receives
 them and releases them again); nothing is sent or deleted.
+`,
+  },
+  config: {
+    summary: "where sqsctl finds region, endpoint, credentials and proxy, as the AWS CLI does",
+    text: `AWS configuration
+
+sqsctl reads ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE and
+AWS_SHARED_CREDENTIALS_FILE) as the AWS CLI v2 and boto3 read them; --profile NAME
+and AWS_PROFILE=NAME mean the same thing.
+
+  region     --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region
+  endpoint   --endpoint-url (or --local), AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL,
+             the profile's services section (sqs = / endpoint_url = ...), the
+             profile's endpoint_url; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true or
+             ignore_configured_endpoint_urls = true skips all but the flags.
+             Every call goes to that endpoint, whatever host a queue URL names.
+  proxy      HTTPS_PROXY for https:// endpoints, HTTP_PROXY for http:// ones (lower
+             case wins), NO_PROXY lists hosts (and subdomains, host:port, or *)
+             to reach directly; AWS_CA_BUNDLE or ca_bundle (a PEM file) adds CAs
+             to trust, e.g. a TLS-inspecting proxy's
+  timeout    a request unanswered for SQSCTL_REQUEST_TIMEOUT seconds (default 20,
+             plus the wait of a long poll) fails and is retried (5 attempts)
+
+A profile in ~/.aws/config:
+
+  [profile local]
+  region = us-east-1
+  endpoint_url = http://127.0.0.1:9324
+
+State (journals, the completion cache) is kept in ${STATE_DIR_HELP}.
+Passwords in URLs, keys, tokens and signatures are never printed, --debug included.
 `,
   },
 };

@@ -3,6 +3,10 @@
  * the terminal, --debug included. Applied to every diagnostic line and error message.
  */
 const PATTERNS: Array<[RegExp, string]> = [
+  // A password in a URL's user-info (--endpoint-url, a proxy URL): keep the user, hide the password.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s"']*:)[^/?#@\s"']+@/gi, "$1[redacted]@"],
+  // The same typed without a scheme (user:secret@host:port), only where a host follows.
+  [/(^|[\s"'(])([^\s/?#@:"'(]+:)[^\s/?#@"']+@(?=[a-z0-9.-]+(?::\d+)?(?:[/\s"']|$))/gi, "$1$2[redacted]@"],
   [/\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{12,}\b/g, "[redacted-key-id]"],
   [/(Signature=)[0-9a-f]+/gi, "$1[redacted]"],
   [/(Credential=)[^,\s&]+/gi, "$1[redacted]"],

@@ -1,7 +1,9 @@
 import type { SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { GlobalOptions } from "../output/io.js";
 import type { Ui } from "../output/ui.js";
-import { mapSdkError } from "./errors.js";
+import { hidePassword, proxyFor } from "../core/endpoint.js";
+import { UsageError } from "../errors.js";
+import { ERROR_CONTEXT, mapSdkError, type ErrorContext } from "./errors.js";
 
 export const DEFAULT_LOCAL_PORT = 9324;
 
@@ -14,15 +16,30 @@ export const DEFAULT_LOCAL_PORT = 9324;
  */
 export const RETRY = { retryMode: "standard", maxAttempts: 5 } as const;
 
-/** Long polls wait up to 20 s; anything slower than this is a dead connection. */
-const REQUEST_TIMEOUT_MS = 35_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * How long one request may go unanswered before it fails and the retry policy takes
+ * over (a frozen server must not hang a command). A ReceiveMessage long poll gets its
+ * WaitTimeSeconds on top. SQSCTL_REQUEST_TIMEOUT (seconds) changes the base.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+
+export function requestTimeoutMs(env: Record<string, string | undefined>): number {
+  const raw = env.SQSCTL_REQUEST_TIMEOUT;
+  if (raw === undefined || raw === "") return DEFAULT_REQUEST_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`SQSCTL_REQUEST_TIMEOUT: "${raw}" is not a number of seconds.`, "Unset it, or give seconds, e.g. SQSCTL_REQUEST_TIMEOUT=30.");
+  }
+  return Math.max(1, Math.round(seconds * 1000));
+}
 
 /** Everything a command needs to talk to SQS, and to describe where it is talking. */
 export interface SqsContext {
   client: SQSClient;
   region: string;
-  /** The endpoint in use, for error messages ("default AWS endpoint" when none is set). */
+  /** The endpoint in use, for messages (never with a password; AWS's default when none is set). */
   endpoint: string;
   /** Sends a command, turning SDK errors into sqsctl errors that name `queue`. */
   send<T>(command: { input: unknown } & object, queue?: string): Promise<T>;
@@ -43,9 +60,119 @@ export interface ClientOverrides {
   maxSockets?: number;
 }
 
+export type SdkLogger = ReturnType<typeof sdkLogger>;
+
+/** A short, printable form of what the SDK logs (errors and objects too, never "[object Object]"). */
+function describe(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (value && typeof value === "object") {
+    const o = value as { name?: unknown; message?: unknown };
+    return typeof o.message === "string" ? `${String(o.name ?? "")} ${o.message}`.trim() : `{${Object.keys(o).slice(0, 8).join(",")}}`;
+  }
+  return String(value);
+}
+
 /**
- * Builds the SQS client from --region/--profile/--endpoint-url/--local and the SDK's
- * own environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL...).
+ * The SDK logs to `console` when given nothing (the useQueueUrlAsEndpoint notice, the
+ * "multiple credential sources" notice, socket warnings): route all of it to --debug.
+ */
+export function sdkLogger(ui: Ui) {
+  const line = (level: string) => (...args: unknown[]) => ui.debug(`sdk ${level}: ${args.map(describe).join(" ").replace(/\s*\n\s*/g, " ")}`);
+  // info is the SDK's per-call record (input/output): --debug has its own, shorter line.
+  return { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: line("warn"), error: line("error") };
+}
+
+/**
+ * The HTTP layer: keep-alive agents (through a proxy when HTTPS_PROXY / HTTP_PROXY say
+ * so, as the AWS CLI does), a connect timeout, and a request timeout that fails the
+ * request (the pinned handler only logs unless told `throwOnRequestTimeout`).
+ */
+export async function createHttpHandler(
+  endpointUrl: string,
+  env: Record<string, string | undefined>,
+  maxSockets: number,
+  logger: SdkLogger,
+  caBundle?: string,
+) {
+  const [{ NodeHttpHandler }, https, http, tls] = await Promise.all([
+    import("@smithy/node-http-handler"),
+    import("node:https"),
+    import("node:http"),
+    import("node:tls"),
+  ]);
+  const timeout = requestTimeoutMs(env);
+  // AWS_CA_BUNDLE / ca_bundle, as the AWS CLI reads them: trusted on top of the usual CAs.
+  const ca = caBundle ? [...tls.rootCertificates, await readCaBundle(caBundle)] : undefined;
+  const agentOptions = { keepAlive: true, maxSockets, ...(ca ? { ca } : {}) };
+  const proxy = proxyFor(endpointUrl, env);
+  let httpAgent: import("node:http").Agent = new http.Agent(agentOptions);
+  let httpsAgent: import("node:https").Agent = new https.Agent(agentOptions);
+  if (proxy) {
+    // https-proxy-agent / http-proxy-agent: the well-kept agents (CONNECT tunnel with
+    // TLS to the endpoint; absolute-URI forwarding for http), with proxy auth from the URL.
+    if (endpointUrl.startsWith("https:")) {
+      const { HttpsProxyAgent } = await import("https-proxy-agent");
+      // Its agent options reach the proxy connection; the TLS to the endpoint takes the
+      // request's options, so the extra CAs go in there.
+      // It also drops the host before that TLS connection, so an IP endpoint would be
+      // checked against "localhost": check the certificate against the real host.
+      type ConnectArgs = Parameters<InstanceType<typeof HttpsProxyAgent<string>>["connect"]>;
+      class TrustingProxyAgent extends HttpsProxyAgent<string> {
+        override connect(req: ConnectArgs[0], opts: ConnectArgs[1]) {
+          const host = opts.host ?? "";
+          return super.connect(req, {
+            ...opts,
+            ...(ca ? { ca } : {}),
+            checkServerIdentity: (_name: string, cert: import("node:tls").PeerCertificate) => tls.checkServerIdentity(host, cert),
+          } as ConnectArgs[1]);
+        }
+      }
+      httpsAgent = new TrustingProxyAgent(proxy, agentOptions);
+    } else {
+      const { HttpProxyAgent } = await import("http-proxy-agent");
+      httpAgent = new HttpProxyAgent(proxy, agentOptions);
+    }
+  }
+
+  class SqsHttpHandler extends NodeHttpHandler {
+    override handle(request: Parameters<InstanceType<typeof NodeHttpHandler>["handle"]>[0], options: Parameters<InstanceType<typeof NodeHttpHandler>["handle"]>[1] = {}) {
+      return super.handle(request, { ...options, requestTimeout: timeout + longPollMs(request) });
+    }
+  }
+  const handler = new SqsHttpHandler({
+    httpAgent,
+    httpsAgent,
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    requestTimeout: timeout,
+    throwOnRequestTimeout: true,
+    logger,
+  });
+  return { handler, timeout, proxy };
+}
+
+async function readCaBundle(file: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  try {
+    const pem = await readFile(file, "utf8");
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error("no PEM certificate in it");
+    return pem;
+  } catch (err) {
+    throw new UsageError(`CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${(err as Error).message}.`, "Point it at a PEM file of the CA certificates to trust.");
+  }
+}
+
+/** A ReceiveMessage may rightly wait WaitTimeSeconds before answering. */
+function longPollMs(request: { headers: Record<string, string>; body?: unknown }): number {
+  if (!/ReceiveMessage$/.test(request.headers["x-amz-target"] ?? "")) return 0;
+  // The JSON protocol's body is bytes (a Uint8Array subclass), sometimes a string.
+  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : typeof request.body === "string" ? request.body : "";
+  const wait = /"WaitTimeSeconds"\s*:\s*(\d+)/.exec(body)?.[1];
+  return wait ? Number(wait) * 1000 : 0;
+}
+
+/**
+ * Builds the SQS client from --region/--profile/--endpoint-url/--local, the environment
+ * and the shared config files, resolved as the AWS CLI v2 resolves them (aws-config.ts).
  */
 export async function createSqsContext(
   globals: GlobalOptions,
@@ -53,87 +180,87 @@ export async function createSqsContext(
   ui: Ui,
   overrides: ClientOverrides = {},
 ): Promise<SqsContext> {
-  const [{ SQSClient }, { NodeHttpHandler }, { defaultProvider }, https, http] = await Promise.all([
+  const [{ SQSClient }, { defaultProvider }, { resolveAwsSettings }] = await Promise.all([
     import("@aws-sdk/client-sqs"),
-    import("@smithy/node-http-handler"),
     import("@aws-sdk/credential-provider-node"),
-    import("node:https"),
-    import("node:http"),
+    import("./aws-config.js"),
   ]);
   const maxSockets = overrides.maxSockets ?? 64;
+  const settings = await resolveAwsSettings(
+    { profile: globals.profile, region: globals.region ?? (globals.local ? "us-east-1" : undefined), endpointUrl: globals.endpointUrl, localEndpoint: globals.local ? localEndpoint(env) : undefined },
+    env,
+  );
+  const logger = sdkLogger(ui);
 
-  let endpoint = globals.endpointUrl;
-  let region = globals.region;
   let credentials: SQSClientConfig["credentials"];
-  if (globals.local) {
-    endpoint ??= localEndpoint(env);
-    region ??= "us-east-1";
-    if (!hasConfiguredCredentials(globals, env)) {
-      // The embedded server accepts any signature; these are not secrets.
-      credentials = { accessKeyId: "local", secretAccessKey: "local" };
-    }
+  if (globals.local && !hasConfiguredCredentials(globals, env)) {
+    // The embedded server accepts any signature; these are not secrets.
+    credentials = { accessKeyId: "local", secretAccessKey: "local" };
   }
-  region ??= env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-  // The SDK reads these itself, but resolving them here lets us turn off its
-  // "use the QueueUrl's host" behaviour, which breaks local servers whose queue URLs
-  // name hosts like sqs.us-east-1.localhost.
-  endpoint ??= env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL || undefined;
+  if (!credentials && !globals.quiet && settings.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    // The SDK would say this in a 9-line console warning. The AWS CLI uses the keys when
+    // the profile comes from AWS_PROFILE; sqsctl treats --profile and AWS_PROFILE alike.
+    ui.info(`note: using the credentials of profile "${settings.profile}"; AWS_ACCESS_KEY_ID in the environment is ignored.`);
+  }
   credentials ??= defaultProvider({
-    ...(globals.profile ? { profile: globals.profile } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    logger,
     // Off EC2 the instance-metadata probe would otherwise stall a missing-credentials
     // error by a second or two; on EC2 it answers in milliseconds.
     timeout: 500,
     maxRetries: 0,
   });
 
+  const region = settings.region;
+  if (!region) {
+    throw new UsageError(
+      "No AWS region is set.",
+      `Pass --region (e.g. --region us-east-1), set AWS_REGION, set region in ${settings.profile ? `[profile ${settings.profile}]` : "[default]"} of ${settings.configFile}, or use --local for the embedded server.`,
+    );
+  }
+  const endpointUrl = settings.endpoint ?? `https://sqs.${region}.amazonaws.com`;
+  const http = await createHttpHandler(endpointUrl, env, maxSockets, logger, settings.caBundle);
+
   const config: SQSClientConfig = {
     ...RETRY,
     credentials,
-    ...(region ? { region } : {}),
-    ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}),
-    ...(globals.profile ? { profile: globals.profile } : {}),
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-      connectionTimeout: CONNECT_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-    }),
+    region,
+    logger,
+    // Like the AWS CLI, every call goes to the one resolved endpoint, never to the host
+    // a queue URL names (the SDK's default, which breaks local servers whose URLs name
+    // hosts like sqs.us-east-1.localhost, and endpoint_url from the config file).
+    useQueueUrlAsEndpoint: false,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    requestHandler: http.handler,
   };
   const client = new SQSClient(config);
+  const shownEndpoint = hidePassword(endpointUrl);
+  const where: ErrorContext = { region, endpoint: shownEndpoint, local: globals.local === true, proxy: http.proxy ? hidePassword(http.proxy) : undefined };
 
-  let resolvedRegion: string;
-  try {
-    resolvedRegion = await client.config.region();
-  } catch {
-    resolvedRegion = "";
-  }
-  if (!resolvedRegion) {
-    client.destroy();
-    const { UsageError } = await import("../errors.js");
-    throw new UsageError(
-      "No AWS region is set.",
-      "Pass --region (e.g. --region us-east-1), set AWS_REGION, set a region in your profile, or use --local for the embedded server.",
-    );
-  }
-  const shownEndpoint =
-    endpoint ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL ?? `https://sqs.${resolvedRegion}.amazonaws.com`;
-
+  client.middlewareStack.add(tagErrors(where) as never, {
+    step: "initialize",
+    name: "sqsctlErrorContext",
+    priority: "high",
+  });
   if (ui.debugEnabled) installDebugLogging(client, ui);
   ui.debug(
-    `client: region=${resolvedRegion} endpoint=${shownEndpoint} retry=${RETRY.retryMode}/${RETRY.maxAttempts} attempts` +
-      ` timeouts=connect ${CONNECT_TIMEOUT_MS}ms, request ${REQUEST_TIMEOUT_MS}ms maxSockets=${maxSockets}` +
-      ` credentials=${credentials && typeof credentials === "object" ? "static (local)" : globals.profile ? `profile ${globals.profile}` : "default chain"}`,
+    `client: region=${region} endpoint=${shownEndpoint}${settings.endpointSource ? ` (from ${settings.endpointSource})` : ""}` +
+      ` retry=${RETRY.retryMode}/${RETRY.maxAttempts} attempts` +
+      ` timeouts=connect ${CONNECT_TIMEOUT_MS}ms, request ${http.timeout}ms (+ long-poll wait) maxSockets=${maxSockets}` +
+      ` proxy=${http.proxy ? hidePassword(http.proxy) : "none"}${settings.caBundle ? ` ca_bundle=${settings.caBundle}` : ""}` +
+      ` credentials=${credentials && typeof credentials === "object" ? "static (local)" : settings.profile ? `profile ${settings.profile}` : "default chain"}`,
   );
 
   const ctx: SqsContext = {
     client,
-    region: resolvedRegion,
+    region,
     endpoint: shownEndpoint,
     async send<T>(command: { input: unknown } & object, queue?: string): Promise<T> {
       try {
         return (await client.send(command as never)) as T;
       } catch (err) {
-        throw mapSdkError(err, { region: resolvedRegion, endpoint: shownEndpoint, queue, local: globals.local === true });
+        throw mapSdkError(err, { ...where, queue });
       }
     },
     destroy() {
@@ -141,6 +268,24 @@ export async function createSqsContext(
     },
   };
   return ctx;
+}
+
+/**
+ * Marks every error a call ends with with where it was talking, so an error that reaches
+ * main without passing through ctx.send (bulk engines call client.send) still names the
+ * endpoint. The error itself is unchanged: callers still read its code.
+ */
+function tagErrors(where: ErrorContext) {
+  return (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (err && typeof err === "object" && !(ERROR_CONTEXT in err)) {
+        Object.defineProperty(err, ERROR_CONTEXT, { value: where, enumerable: false });
+      }
+      throw err;
+    }
+  };
 }
 
 /**

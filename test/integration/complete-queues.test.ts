@@ -32,7 +32,7 @@ test("queue names complete in real bash from the server, then from the cache", a
   // WHEN completing a queue argument
   expect(await bashCompleteAsync(script, ["sqsctl", "queues", "show", "comp-or"], env)).toEqual(["comp-orders", "comp-orders-dlq"]);
   // THEN the names were cached (private to the user) ...
-  const dir = join(HOME, ".cache", "sqsctl");
+  const dir = join(HOME, ".local", "state", "sqsctl", "completion");
   expect(readdirSync(dir)).toHaveLength(1);
   // ... and a queue deleted meanwhile still completes until the cache expires (60 s).
   const { QueueUrl } = await server.client.send(new GetQueueUrlCommand({ QueueName: "comp-payments" }));
@@ -52,7 +52,7 @@ test("without credentials it stays quiet: no names, no request, no cache file", 
   expect(r.code).toBe(0);
   expect(r.stdout).toBe("");
   expect(r.stderr).toBe("");
-  expect(existsSync(join(HOME, ".cache", "sqsctl"))).toBe(false);
+  expect(existsSync(join(HOME, ".local", "state", "sqsctl", "completion"))).toBe(false);
 });
 
 test("an unreachable endpoint gives nothing, quickly, and is not retried on every key press", async () => {
@@ -61,9 +61,9 @@ test("an unreachable endpoint gives nothing, quickly, and is not retried on ever
   const first = await runCli(["__complete-queues", "--"], { env });
   expect(first.code).toBe(0);
   expect(first.stdout).toBe("");
-  const [file] = readdirSync(join(HOME, ".cache", "sqsctl"));
+  const [file] = readdirSync(join(HOME, ".local", "state", "sqsctl", "completion"));
   const { readFileSync } = await import("node:fs");
-  expect(JSON.parse(readFileSync(join(HOME, ".cache", "sqsctl", file!), "utf8"))).toMatchObject({ names: [], failedAt: expect.any(Number) });
+  expect(JSON.parse(readFileSync(join(HOME, ".local", "state", "sqsctl", "completion", file!), "utf8"))).toMatchObject({ names: [], failedAt: expect.any(Number) });
 });
 
 test("the hidden command is not in help", async () => {

@@ -41,7 +41,7 @@ describe("parseInputLine", () => {
     expect(reason('{"body": ""}')).toMatch(/the body is empty/);
     expect(reason('{"body": "a\\u0000b"}')).toBe("the body has a character SQS rejects: U+0000 at offset 1");
     expect(reason('{"body": "x", "delaySeconds": 901}')).toMatch(/delaySeconds/);
-    expect(reason('{"body": "x", "messageAttributes": {"n": {"DataType": "Number", "StringValue": "abc"}}}')).toMatch(/"abc" is not a number/);
+    expect(reason('{"body": "x", "messageAttributes": {"n": {"DataType": "Number", "StringValue": "abc"}}}')).toMatch(/is not a number/);
     expect(reason('{"body": "x", "messageAttributes": {"AWS.x": "v"}}')).toMatch(/must not start with "AWS."/);
   });
 

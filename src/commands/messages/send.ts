@@ -19,7 +19,7 @@ export interface SendOptions {
 export default async function send(ctx: CommandContext, [ref, bodyArg]: string[], opts: SendOptions): Promise<void> {
   const { ui } = ctx;
   if (bodyArg !== undefined && opts.file) throw new UsageError("Give the body as an argument or with --file, not both.");
-  const attributes = await readAttrFlags(opts.attr ?? []);
+  const attributes = await readAttrFlags(opts.attr ?? [], ctx.ui.debugEnabled);
   const delay = opts.delay === undefined ? undefined : durationFlag("--delay", opts.delay, Limits.delay);
 
   let body: string;
@@ -65,13 +65,16 @@ export default async function send(ctx: CommandContext, [ref, bodyArg]: string[]
   } else ui.out(out.MessageId ?? "");
 }
 
-async function readAttrFlags(flags: string[]): Promise<Record<string, AttributeValue> | undefined> {
+/** Attribute values may be personal data: echoed in an error only with --debug. */
+const shownWithDebug = (debug: boolean, value: string | undefined) => (debug && value !== undefined ? ` (value: ${JSON.stringify(value)})` : "");
+
+async function readAttrFlags(flags: string[], debug = false): Promise<Record<string, AttributeValue> | undefined> {
   if (flags.length === 0) return undefined;
   if (flags.length > MAX_ATTRIBUTES) throw new UsageError(`--attr: ${flags.length} attributes; SQS allows at most ${MAX_ATTRIBUTES}.`);
   const out: Record<string, AttributeValue> = {};
   for (const text of flags) {
     const f = parseAttrFlag(text);
-    if (typeof f === "string") throw new UsageError(`--attr: ${f}`);
+    if (typeof f === "string") throw new UsageError(`--attr: ${f}${shownWithDebug(debug, text)}`);
     let content: Uint8Array | undefined;
     if (f.file !== undefined) {
       try {
@@ -82,7 +85,7 @@ async function readAttrFlags(flags: string[]): Promise<Record<string, AttributeV
     }
     const value = attrFlagValue(f, content);
     const problem = checkAttributeValue(value);
-    if (problem) throw new UsageError(`--attr ${f.name}: ${problem}`);
+    if (problem) throw new UsageError(`--attr ${f.name}: ${problem}${shownWithDebug(debug, value.StringValue)}`);
     out[f.name] = value;
   }
   return out;
