@@ -1,3 +1,4 @@
+import { parsePolicy, type AccessPolicy } from "../../core/access-policy.js";
 import { describeAttributes } from "../../core/attributes.js";
 import { parseRedriveAllowPolicy, parseRedrivePolicy } from "../../core/redrive-policy.js";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
@@ -16,6 +17,9 @@ export default async function show(ctx: CommandContext, [ref]: string[]): Promis
     "Used as DLQ by",
     sources.length ? sources.map((s) => `${s.name} (after ${s.maxReceiveCount} receives)`).join(", ") : "-",
   ]);
+  // Multi-line values (the access policy, one statement a line) line up under the first.
+  const width = Math.max(...pairs.map(([k]) => k.length));
+  for (const p of pairs) p[1] = p[1].split("\n").join(`\n${" ".repeat(width + 2)}`);
   ui.record(pairs, {
     name: queue.name,
     url: queue.url,
@@ -24,7 +28,16 @@ export default async function show(ctx: CommandContext, [ref]: string[]): Promis
     attributes,
     redrivePolicy: parseRedrivePolicy(attributes.RedrivePolicy),
     redriveAllowPolicy: parseRedriveAllowPolicy(attributes.RedriveAllowPolicy),
+    accessPolicy: policyOrText(attributes.Policy),
     tags,
     deadLetterSources: sources,
   });
+}
+
+function policyOrText(text: string | undefined): AccessPolicy | string | null {
+  try {
+    return parsePolicy(text) ?? null;
+  } catch {
+    return text ?? null;
+  }
 }
