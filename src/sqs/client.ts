@@ -140,8 +140,43 @@ export async function createSqsContext(
       client.destroy();
     },
   };
+  sharedConfigs.set(ctx, { globals, env, region: resolvedRegion, credentials, endpoint });
   return ctx;
 }
+
+/**
+ * The other AWS clients sqsctl uses (SNS, Lambda, CloudWatch for `queues show` and
+ * `watch`) reach the same account the same way as the SQS client: same region,
+ * credentials, profile, retry policy and timeouts. Endpoint: --local / --endpoint-url
+ * name one emulator for every service; otherwise AWS_ENDPOINT_URL_<SERVICE> and
+ * AWS_ENDPOINT_URL are read by the SDK itself; and an SQS-only endpoint
+ * (AWS_ENDPOINT_URL_SQS, not AWS) is used for the others too rather than sending this
+ * account's credentials to AWS for a local queue.
+ */
+export function sharedClientConfig(ctx: SqsContext, service: "SNS" | "LAMBDA" | "CLOUDWATCH"): Record<string, unknown> {
+  const s = sharedConfigs.get(ctx);
+  if (!s) return { region: ctx.region };
+  const own = s.env[`AWS_ENDPOINT_URL_${service}`] || s.env.AWS_ENDPOINT_URL;
+  const endpoint = s.globals.local || s.globals.endpointUrl ? s.endpoint : own ? undefined : s.endpoint;
+  return {
+    ...RETRY,
+    region: s.region,
+    credentials: s.credentials,
+    ...(s.globals.profile ? { profile: s.globals.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: 10_000 },
+  };
+}
+
+/** True when the SQS endpoint is not AWS's own (an emulator): AWS-only services are then not expected. */
+export function isCustomEndpoint(ctx: SqsContext): boolean {
+  return Boolean(sharedConfigs.get(ctx)?.endpoint) && !/\.amazonaws\.com(\.cn)?(:\d+)?(\/|$)/.test(ctx.endpoint);
+}
+
+const sharedConfigs = new WeakMap<
+  SqsContext,
+  { globals: GlobalOptions; env: Record<string, string | undefined>; region: string; credentials: SQSClientConfig["credentials"]; endpoint: string | undefined }
+>();
 
 /**
  * --debug: one line per request and response with the operation, queue, status,
