@@ -11,6 +11,12 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .command("list")
     .alias("ls")
     .description("list every queue that is a DLQ, with its message counts and its source queues")
+    .addHelpText(
+      "after",
+      `\nOLDEST is CloudWatch's ApproximateAgeOfOldestMessage. Where CloudWatch cannot be asked\n` +
+        `(off AWS, no permission) it is sampled: one receive of up to 10 messages from each DLQ\n` +
+        `with visible messages, released at once (it counts as a receive), marked "(sampled)".\n`,
+    )
     .addHelpText("after", examples(["sqsctl dlq list", "sqsctl dlq list -o json | jq '.[] | select(.visible > 0) | .name'"]))
     .action(lazy(rt, () => import("../commands/dlq/list.js")));
 

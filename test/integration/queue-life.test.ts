@@ -294,3 +294,22 @@ describe("scripted message operations", () => {
     expect([a.Attributes?.ApproximateNumberOfMessages, a.Attributes?.ApproximateNumberOfMessagesNotVisible]).toEqual(["2", "0"]);
   });
 });
+
+describe("dlq list: oldest message age", () => {
+  test("off AWS it is sampled through the holder, marked as sampled, and every sampled message is released", async () => {
+    const dlqUrl = await create("age-dlq");
+    await create("age-src", { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("age-dlq"), maxReceiveCount: 3 }) });
+    const out = await server.client.send(new SendMessageBatchCommand({ QueueUrl: dlqUrl, Entries: [{ Id: "a", MessageBody: "x" }, { Id: "b", MessageBody: "y" }] }));
+    expect(out.Failed ?? []).toEqual([]);
+    const r = await cli(["dlq", "list", "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const row = (JSON.parse(r.stdout) as Array<{ name: string; oldestAgeSeconds: number | null; oldestAgeSource: string | null }>).find((d) => d.name === "age-dlq");
+    expect(row?.oldestAgeSource).toBe("sampled");
+    expect(row?.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(r.stderr).toContain("CloudWatch: not available at this endpoint.");
+    const a = await server.client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+    expect([a.Attributes?.ApproximateNumberOfMessages, a.Attributes?.ApproximateNumberOfMessagesNotVisible]).toEqual(["2", "0"]);
+    const table = await cli(["dlq", "list"]);
+    expect(table.stdout).toMatch(/age-dlq +2 +0 +\S+ \(sampled\) +age-src \(3\)/);
+  });
+});
