@@ -23,9 +23,10 @@ export function registerMessageOpCommands(program: Command, rt: Runtime): void {
     .addHelpText(
       "after",
       examples([
-        "sqsctl receive orders -o json | jq -r '.[0].receiptHandle'   # then:",
+        "HANDLE=$(sqsctl receive orders --max 1 -o json | jq -r '.[0].receiptHandle')",
         "sqsctl delete orders --receipt-handle \"$HANDLE\" --yes",
-        "sqsctl delete orders-dlq --id 5fea7756-0ea4-451a-a703-a558b933e274 --yes",
+        "ID=$(sqsctl receive orders-dlq --peek --max 1 -o json | jq -r '.[0].messageId')",
+        "sqsctl delete orders-dlq --id \"$ID\" --yes",
       ]),
     )
     .action(lazy(rt, () => import("../commands/messages/delete.js")));
@@ -39,6 +40,7 @@ export function registerMessageOpCommands(program: Command, rt: Runtime): void {
     .addHelpText(
       "after",
       examples([
+        "HANDLE=$(sqsctl receive orders --max 1 -o json | jq -r '.[0].receiptHandle')",
         "sqsctl visibility orders --receipt-handle \"$HANDLE\" --timeout 5m   # more time to work on it",
         "sqsctl visibility orders --receipt-handle \"$HANDLE\" --timeout 0s   # give it back now",
       ]),

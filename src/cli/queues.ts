@@ -105,7 +105,7 @@ export function registerQueueCommands(program: Command, rt: Runtime): void {
     .description("remove one statement from the queue's access policy, by its Sid (see 'queues show')")
     .requiredOption("--sid <sid>", "the statement's Sid")
     .option("--dry-run", "show the policy change; change nothing")
-    .addHelpText("after", examples(["sqsctl queues deny orders --sid AllowSnsorderevents", "sqsctl queues deny orders --sid AllowAccount210987654321 --dry-run"]))
+    .addHelpText("after", examples(["sqsctl queues deny orders --sid AllowAccount210987654321 --dry-run", "sqsctl queues deny orders --sid AllowSnsorderevents"]))
     .action(lazy(rt, () => import("../commands/queues/deny.js")));
 
   queues
