@@ -93,8 +93,8 @@ export function registerQueueCommands(program: Command, rt: Runtime): void {
       examples([
         "sqsctl queues allow orders --from-sns arn:aws:sns:us-east-1:123456789012:order-events",
         "sqsctl queues allow orders --from-s3 my-upload-bucket",
-        "sqsctl queues allow orders --from-eventbridge arn:aws:events:us-east-1:123456789012:rule/nightly",
-        "sqsctl queues allow orders --from-account 210987654321 --dry-run",
+        "sqsctl queues allow orders --from-eventbridge arn:aws:events:us-east-1:123456789012:rule/nightly --dry-run",
+        "sqsctl queues allow orders --from-account 210987654321",
       ]),
     )
     .action(lazy(rt, () => import("../commands/queues/allow.js")));
