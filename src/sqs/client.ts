@@ -168,11 +168,6 @@ export function sharedClientConfig(ctx: SqsContext, service: "SNS" | "LAMBDA" | 
   };
 }
 
-/** True when the SQS endpoint is not AWS's own (an emulator): AWS-only services are then not expected. */
-export function isCustomEndpoint(ctx: SqsContext): boolean {
-  return Boolean(sharedConfigs.get(ctx)?.endpoint) && !/\.amazonaws\.com(\.cn)?(:\d+)?(\/|$)/.test(ctx.endpoint);
-}
-
 const sharedConfigs = new WeakMap<
   SqsContext,
   { globals: GlobalOptions; env: Record<string, string | undefined>; region: string; credentials: SQSClientConfig["credentials"]; endpoint: string | undefined }
