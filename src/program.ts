@@ -4,6 +4,7 @@ import type { Runtime } from "./cli/runtime.js";
 import { registerQueueCommands } from "./cli/queues.js";
 import { registerLocalCommand } from "./cli/local.js";
 import { registerMessageCommands } from "./cli/messages.js";
+import { registerMessageOpCommands } from "./cli/message-ops.js";
 import { registerDlqCommands } from "./cli/dlq.js";
 import { registerBrowseCommand } from "./cli/browse.js";
 import { registerOperatorCommands } from "./cli/operator.js";
@@ -44,6 +45,7 @@ export function buildProgram(rt: Runtime): Command {
   registerLocalCommand(program, rt);
   registerQueueCommands(program, rt);
   registerMessageCommands(program, rt);
+  registerMessageOpCommands(program, rt);
   registerDlqCommands(program, rt);
   registerBrowseCommand(program, rt);
   registerOperatorCommands(program, rt);

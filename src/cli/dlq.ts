@@ -11,10 +11,16 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .command("list")
     .alias("ls")
     .description(
-      "list every queue that is a DLQ, with its message counts, its source queues, and its growth " +
+      "list every queue that is a DLQ, with its message counts, its oldest message's age, its source queues, and its growth " +
         "(since the previous look by default; --growth counts twice, that long apart)",
     )
     .option("--growth <dur>", "count again after this long (e.g. 10s, max 5m) and show the change, instead of the change since the previous look")
+    .addHelpText(
+      "after",
+      `\nOLDEST is CloudWatch's ApproximateAgeOfOldestMessage. Where CloudWatch cannot be asked\n` +
+        `(off AWS, no permission) it is sampled: one receive of up to 10 messages from each DLQ\n` +
+        `with visible messages, released at once (it counts as a receive), marked "(sampled)".\n`,
+    )
     .addHelpText(
       "after",
       examples(["sqsctl dlq list", "sqsctl dlq list --growth 30s", "sqsctl dlq list -o json | jq '.[] | select(.visible > 0) | .name'"]),

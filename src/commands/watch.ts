@@ -2,6 +2,7 @@ import { durationFlag, formatDuration } from "../core/duration.js";
 import { renderFrame, WatchModel } from "../core/watch.js";
 import { ExitCode, InterruptedError, SqsctlError, UsageError } from "../errors.js";
 import { Screen } from "../output/screen.js";
+import { queueMetrics } from "../sqs/metrics.js";
 import { QueuePoller } from "../sqs/watch.js";
 import type { CommandContext } from "./context.js";
 
@@ -48,11 +49,13 @@ export default async function watch(ctx: CommandContext, queues: string[], opts:
         target: sqs.endpoint,
         clock: new Date().toTimeString().slice(0, 8),
         leftOut: poller.leftOut,
+        metricsNote,
       }),
     );
   };
 
   let warnedLimit = false;
+  let metricsNote: string | undefined;
   let refreshes = 0;
   const onAbort = () => wake?.();
   ctx.signal.addEventListener("abort", onAbort);
@@ -63,7 +66,13 @@ export default async function watch(ctx: CommandContext, queues: string[], opts:
     }, () => draw());
     while (!quit && !ctx.signal.aborted) {
       try {
-        const samples = model.add(await poller.read(), Date.now());
+        const readings = await poller.read();
+        // One GetMetricData for every queue on screen, cached a minute (sqs/metrics.ts).
+        const metrics = await queueMetrics(sqs, readings.map((r) => r.name));
+        if (metrics.ok) for (const r of readings) r.metrics = metrics.byQueue.get(r.name);
+        else if (metricsNote === undefined && machine) ui.info(`note: ${metrics.reason} CloudWatch fields are null.`);
+        metricsNote = metrics.ok ? undefined : metrics.reason;
+        const samples = model.add(readings, Date.now());
         if (machine) for (const s of samples) ui.ndjsonLine(s);
       } catch (err) {
         // The first read decides whether watching can work at all (a typo, no credentials);

@@ -1,3 +1,4 @@
+import { describePolicy } from "./access-policy.js";
 import { formatDuration } from "./duration.js";
 import { nameOf } from "./queue-ref.js";
 import { parseRedriveAllowPolicy, parseRedrivePolicy } from "./redrive-policy.js";
@@ -35,8 +36,14 @@ const RENDER: Array<[attr: string, label: string, render: (v: string) => string]
   ["KmsDataKeyReusePeriodSeconds", "KMS data key reuse", seconds],
   ["CreatedTimestamp", "Created", timestamp],
   ["LastModifiedTimestamp", "Last modified", timestamp],
-  ["Policy", "Access policy", (v) => v],
+  ["Policy", "Access policy", (v) => describePolicy(v).join("\n")],
 ];
+
+/** One attribute's value in readable form (as `queues show` renders it). */
+export function describeAttributeValue(attr: string, value: string): string {
+  const render = RENDER.find(([a]) => a === attr)?.[2];
+  return render ? render(value) : value;
+}
 
 /** Queue attributes as (label, readable value) pairs, known ones first, then any others as-is. */
 export function describeAttributes(attrs: Record<string, string>): Array<[string, string]> {

@@ -25,6 +25,8 @@ export interface Envelope {
   sequenceNumber?: string;
   /** input only */
   delaySeconds?: number;
+  /** output only (receive): this receive's handle, for 'sqsctl delete/visibility --receipt-handle' */
+  receiptHandle?: string;
 }
 
 /** The subset of the SDK's Message type the envelope is built from. */

@@ -36,7 +36,7 @@ export const MAX_ATTRIBUTES = 10;
 /** The characters SQS accepts (one regex test is far cheaper than a per-character loop on the bulk path). */
 const VALID_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 /** Envelope fields that `receive`/`export` write and input ignores, so exports re-import as they are. */
-const OUTPUT_ONLY = new Set(["messageId", "receiveCount", "sentAt", "firstReceivedAt", "sourceQueueArn", "sequenceNumber", "line", "errorCode", "errorMessage"]);
+const OUTPUT_ONLY = new Set(["receiptHandle", "messageId", "receiveCount", "sentAt", "firstReceivedAt", "sourceQueueArn", "sequenceNumber", "line", "errorCode", "errorMessage"]);
 const INPUT_FIELDS = ["body", "messageAttributes", "groupId", "dedupId", "delaySeconds"];
 
 /** Parses and validates one input line (without its line terminator). */

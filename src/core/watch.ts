@@ -14,6 +14,16 @@ export interface Reading {
   dlq: { name: string; arn: string; depth: number | null } | null;
   /** Known to be some queue's DLQ even when that queue is not watched. */
   knownDlq?: boolean;
+  /** CloudWatch's numbers (cached a minute), or undefined when CloudWatch is not available. */
+  metrics?: ReadingMetrics | undefined;
+}
+
+/** CloudWatch metrics of a reading: the oldest message's age and message rates a minute. */
+export interface ReadingMetrics {
+  oldestAgeSeconds: number | null;
+  sentPerMinute: number | null;
+  receivedPerMinute: number | null;
+  deletedPerMinute: number | null;
 }
 
 /** One NDJSON line of `sqsctl watch` when piped. */
@@ -31,6 +41,11 @@ export interface Sample {
   isDlq: boolean;
   dlq: string | null;
   dlqDepth: number | null;
+  /** From CloudWatch; null when it is not available (see the note on stderr). */
+  oldestAgeSeconds: number | null;
+  sentPerMinute: number | null;
+  receivedPerMinute: number | null;
+  deletedPerMinute: number | null;
 }
 
 interface Point {
@@ -93,6 +108,10 @@ export class WatchModel {
         isDlq: s.isDlq,
         dlq: r.dlq?.name ?? null,
         dlqDepth,
+        oldestAgeSeconds: r.metrics?.oldestAgeSeconds ?? null,
+        sentPerMinute: r.metrics?.sentPerMinute ?? null,
+        receivedPerMinute: r.metrics?.receivedPerMinute ?? null,
+        deletedPerMinute: r.metrics?.deletedPerMinute ?? null,
       });
     }
     // A queue that disappeared (deleted, or no longer matches) leaves the screen.
@@ -142,6 +161,12 @@ export function sparkline(values: number[], width: number): string {
   return v.map((x) => BARS[Math.round(((x - min) / (max - min)) * (BARS.length - 1))]!).join("");
 }
 
+/** A compact age: 45s, 12m, 3h, 2d. */
+export function formatAge(seconds: number): string {
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]] as const) if (seconds >= size) return `${Math.floor(seconds / size)}${unit}`;
+  return `${Math.round(seconds)}s`;
+}
+
 /** "+12", "-3.5", "0", "" (no rate yet). */
 export function formatRate(perMinute: number | null): string {
   if (perMinute === null) return "";
@@ -174,6 +199,8 @@ export interface FrameOptions {
   clock: string;
   /** Matching queues left out by the watch limit. */
   leftOut?: number;
+  /** Why the CloudWatch columns say n/a (one line under the rows). */
+  metricsNote?: string | undefined;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -202,7 +229,9 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   // Narrow terminals get narrower number columns before queue names are cut.
   const wide = { visible: 9, inFlight: 10, delayed: 8, dlq: 12, rate: 8 };
   const narrow = { visible: 7, inFlight: 6, delayed: 7, dlq: 9, rate: 6 };
-  const sum = (w: typeof wide) => w.visible + w.inFlight + w.delayed + w.dlq + w.rate + 6;
+  // CloudWatch columns: the oldest message's age, and sent/received/deleted a minute.
+  const cw = { age: 7, rates: 14 };
+  const sum = (w: typeof wide) => w.visible + w.inFlight + w.delayed + w.dlq + w.rate + cw.age + cw.rates + 8;
   const numW = width - sum(wide) >= Math.min(wantedName, 24) ? wide : narrow;
   const fixed = sum(numW);
   const head = numW === wide ? { inFlight: "IN FLIGHT", dlq: "DLQ DEPTH" } : { inFlight: "FLIGHT", dlq: "DLQ" };
@@ -224,6 +253,8 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
     fit("DELAYED", numW.delayed, "right"),
     fit(head.dlq, numW.dlq, "right"),
     fit("Δ/MIN", numW.rate, "right"),
+    fit("OLDEST", cw.age, "right"),
+    fit("SENT/RCV/DEL", cw.rates, "right"),
     ...(sparkW >= 4 ? [fit("DEPTH OVER SESSION", sparkW)] : []),
   ];
   lines.push(p.bold(cols.join(" ").trimEnd()));
@@ -255,6 +286,8 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
         fit(String(r.delayed), numW.delayed, "right"),
         dlqText,
         rateText,
+        fit(r.metrics?.oldestAgeSeconds != null ? formatAge(r.metrics.oldestAgeSeconds) : "n/a", cw.age, "right"),
+        fit(r.metrics ? [r.metrics.sentPerMinute, r.metrics.receivedPerMinute, r.metrics.deletedPerMinute].map((v) => (v === null ? "-" : String(Math.round(v)))).join("/") : "n/a", cw.rates, "right"),
         ...(sparkW >= 4 ? [s.isDlq && grew ? p.red(spark) : spark] : []),
       ]
         .join(" ")
@@ -263,6 +296,7 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   }
   if (shown.length < rows.length) lines.push(p.dim(`… ${rows.length - shown.length} more queues: narrow with --prefix or name them`));
   if (rows.length === 0) lines.push(p.dim("No queues match yet; waiting for one to appear."));
+  if (o.metricsNote) lines.push(p.dim(fit(`OLDEST, SENT/RCV/DEL (CloudWatch, per minute): ${o.metricsNote}`, width)));
   // A narrow terminal cuts lines (losing their colour) rather than wrapping them.
   return lines.slice(0, Math.max(1, o.height)).map((l) => (visibleLength(l) > width ? fit(l, width) : l));
 }

@@ -267,6 +267,7 @@ export async function createSqsContext(
       client.destroy();
     },
   };
+  sharedConfigs.set(ctx, { globals, env, region, credentials, endpoint: settings.endpoint, profile: settings.profile, logger, caBundle: settings.caBundle });
   return ctx;
 }
 
@@ -287,6 +288,47 @@ function tagErrors(where: ErrorContext) {
     }
   };
 }
+
+/**
+ * The other AWS clients sqsctl uses (SNS, Lambda, CloudWatch for `queues show` and
+ * `watch`) reach the same account the same way as the SQS client: same region,
+ * credentials, profile, retry policy, proxy, CA bundle, timeouts and logger. Endpoint:
+ * --local / --endpoint-url name one emulator for every service; otherwise
+ * AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL are read by the SDK itself; and an
+ * SQS-only endpoint (AWS_ENDPOINT_URL_SQS, a profile's, not AWS) is used for the others
+ * too rather than sending this account's credentials to AWS for a local queue.
+ * Each call gets its own HTTP handler: the caller destroys its client when done.
+ */
+export async function sharedClientConfig(ctx: SqsContext, service: "SNS" | "LAMBDA" | "CLOUDWATCH"): Promise<Record<string, unknown>> {
+  const s = sharedConfigs.get(ctx);
+  if (!s) return { region: ctx.region };
+  const own = s.env[`AWS_ENDPOINT_URL_${service}`] || s.env.AWS_ENDPOINT_URL;
+  const endpoint = s.globals.local || s.globals.endpointUrl ? s.endpoint : own ? undefined : s.endpoint;
+  const http = await createHttpHandler(endpoint ?? `https://${service.toLowerCase()}.${s.region}.amazonaws.com`, s.env, 8, s.logger, s.caBundle);
+  return {
+    ...RETRY,
+    region: s.region,
+    credentials: s.credentials,
+    logger: s.logger,
+    ...(s.profile ? { profile: s.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    requestHandler: http.handler,
+  };
+}
+
+const sharedConfigs = new WeakMap<
+  SqsContext,
+  {
+    globals: GlobalOptions;
+    env: Record<string, string | undefined>;
+    region: string;
+    credentials: SQSClientConfig["credentials"];
+    endpoint: string | undefined;
+    profile: string | undefined;
+    logger: ReturnType<typeof sdkLogger>;
+    caBundle: string | undefined;
+  }
+>();
 
 /**
  * --debug: one line per request and response with the operation, queue, status,

@@ -1,4 +1,4 @@
-import { CreateQueueCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand } from "@aws-sdk/client-sqs";
 import { diffAttributes, type AttributeDifference } from "../core/create-plan.js";
 import { OperationError } from "../errors.js";
 import type { SqsContext } from "./client.js";
@@ -91,4 +91,27 @@ export async function ensureQueue(
   if (!url) throw new OperationError(`The server returned no URL for the new queue "${name}".`);
   const attrs = await getQueueAttributes(ctx, url, ["QueueArn"], name);
   return { name, url, arn: attrs.QueueArn ?? "", created: true };
+}
+
+/**
+ * Applies settings changes: every attribute in one SetQueueAttributes call (SQS applies
+ * it as a whole), then tags and untags. Keys are SQS attribute names or "tag:KEY".
+ */
+export async function applyQueueChanges(
+  ctx: SqsContext,
+  url: string,
+  changes: Array<{ key: string; after: string | undefined }>,
+  label: string,
+): Promise<void> {
+  const attributes: Record<string, string> = {};
+  const tags: Record<string, string> = {};
+  const untag: string[] = [];
+  for (const c of changes) {
+    if (!c.key.startsWith("tag:")) attributes[c.key] = c.after ?? "";
+    else if (c.after === undefined) untag.push(c.key.slice(4));
+    else tags[c.key.slice(4)] = c.after;
+  }
+  if (Object.keys(attributes).length) await ctx.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }), label);
+  if (Object.keys(tags).length) await ctx.send(new TagQueueCommand({ QueueUrl: url, Tags: tags }), label);
+  if (untag.length) await ctx.send(new UntagQueueCommand({ QueueUrl: url, TagKeys: untag }), label);
 }

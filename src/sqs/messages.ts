@@ -6,6 +6,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { fromSqsMessage, type Envelope } from "../core/envelope.js";
 import type { SqsContext } from "./client.js";
+import { retryEntries, shortCode } from "./custody/retry.js";
+import { errorCode } from "./errors.js";
 
 /** A received message: its envelope and the receipt handle this receive gave us. */
 export interface Held {
@@ -53,17 +55,12 @@ export interface BatchOutcome {
   failed: Array<{ receiptHandle: string; code: string; message: string }>;
 }
 
-/** Entry and call failures that say the request itself cannot succeed: not retried. */
-const PERMANENT = /^(ReceiptHandleIsInvalid|InvalidParameterValue|MessageNotInflight|QueueDoesNotExist|NonExistentQueue|AccessDenied|AccessDeniedException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|ExpiredToken|ExpiredTokenException|CredentialsProviderError)$/;
-
-/** Pauses before the extra tries of entries that failed for a passing reason. */
-const ENTRY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];
-
 /**
  * Runs a 10-entry batch call over many handles, reading every `Failed` list. Entries
- * that failed for a passing reason (a server-side entry failure, or the whole call
- * failing after the SDK's own retries) are tried again a few times: a release that
- * fails once would otherwise leave a message hidden after sqsctl exits.
+ * that failed for a passing reason are tried again by THE per-entry retry policy
+ * (custody/retry.ts); a whole call is retried only by the SDK's standard retry. A
+ * release that fails once would otherwise leave a message hidden after sqsctl exits.
+ * Never throws: a call that cannot succeed fails its entries with the error's code.
  */
 async function inBatches(
   handles: string[],
@@ -71,35 +68,27 @@ async function inBatches(
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { ok: [], failed: [] };
   for (let i = 0; i < handles.length; i += 10) {
-    let chunk = handles.slice(i, i + 10);
-    for (let attempt = 0; chunk.length > 0; attempt++) {
-      const last = attempt >= ENTRY_RETRY_DELAYS_MS.length;
-      const retry: string[] = [];
-      const fail = (receiptHandle: string, code: string, message: string, retryable: boolean) => {
-        if (retryable && !last && !PERMANENT.test(code)) retry.push(receiptHandle);
-        else outcome.failed.push({ receiptHandle, code, message });
-      };
-      const entries = chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
-      try {
-        const res = await call(entries);
-        const failedIds = new Set<string>();
-        for (const f of res.Failed ?? []) {
-          failedIds.add(f.Id ?? "");
-          const code = (f.Code ?? "Unknown").split(/[.#]/).at(-1) ?? "Unknown";
-          fail(chunk[Number(f.Id)] ?? "", code, f.Message ?? "", f.SenderFault !== true);
-        }
-        const okIds = new Set((res.Successful ?? []).map((s) => s.Id ?? ""));
-        entries.forEach((e, j) => {
-          if (okIds.has(e.Id)) outcome.ok.push(chunk[j]!);
-          else if (!failedIds.has(e.Id)) fail(chunk[j]!, "NoResult", "the server reported neither success nor failure", true);
-        });
-      } catch (err) {
-        const e = err as { name?: string; message?: string };
-        const code = (e.name ?? "Error").split(/[.#]/).at(-1) ?? "Error";
-        for (const h of chunk) fail(h, code, e.message ?? String(err), true);
-      }
-      chunk = retry;
-      if (chunk.length) await new Promise((r) => setTimeout(r, ENTRY_RETRY_DELAYS_MS[attempt]));
+    const chunk = handles.slice(i, i + 10);
+    try {
+      const res = await retryEntries(chunk, async (pending) => {
+        const entries = pending.map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+        const r = await call(entries);
+        return {
+          ok: (r.Successful ?? []).map((e) => pending[Number(e.Id)]!).filter((h) => h !== undefined),
+          failed: (r.Failed ?? [])
+            .filter((f) => pending[Number(f.Id)] !== undefined)
+            .map((f) => ({ entry: pending[Number(f.Id)]!, code: f.Code ?? "Unknown", message: f.Message ?? "", senderFault: f.SenderFault })),
+        };
+      });
+      outcome.ok.push(...res.ok);
+      for (const f of res.failed) outcome.failed.push({ receiptHandle: f.entry, code: f.code, message: f.message });
+      for (const h of res.notTried) outcome.failed.push({ receiptHandle: h, code: "NotTried", message: "stopped before it was tried again" });
+    } catch (err) {
+      // A fatal code (the queue is gone, access denied): no later call can succeed either.
+      const code = shortCode(errorCode(err) || (err as { name?: string }).name);
+      for (const h of chunk) outcome.failed.push({ receiptHandle: h, code, message: (err as Error)?.message ?? String(err) });
+      for (const h of handles.slice(i + 10)) outcome.failed.push({ receiptHandle: h, code, message: (err as Error)?.message ?? String(err) });
+      break;
     }
   }
   return outcome;

@@ -33,6 +33,11 @@ describe("parseInputLine", () => {
     expect(r.kind).toBe("entry");
   });
 
+  test("ignores the receipt handle receive -o json prints, so its output can be sent again", () => {
+    const r = parseInputLine(JSON.stringify({ messageId: "x", body: "b", receiptHandle: "AQEB..." }), 1, std);
+    expect(r.kind).toBe("entry");
+  });
+
   test("names what is wrong with a bad line", () => {
     expect(reason("not json")).toMatch(/^not valid JSON/);
     expect(reason("[1,2]")).toBe('expected a JSON object like {"body": "..."}, got an array');

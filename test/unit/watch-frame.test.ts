@@ -47,12 +47,28 @@ describe("frames", () => {
     m.add([orders(0, 0), dlq(0)], 0);
     m.add([orders(6, 1), dlq(1)], 60_000);
     m.add([orders(12, 1), dlq(1)], 120_000);
-    const lines = frame(m);
+    const lines = frame(m, NO_PAINT, 120);
     expect(lines[0]).toMatch(/^sqsctl watch {2}2 queues {2}every 2s {2}http:\/\/127\.0\.0\.1:9324 +12:00:00 {2}q to quit$/);
-    expect(lines[2]).toMatch(/^QUEUE +VISIBLE +IN FLIGHT +DELAYED +DLQ DEPTH +Δ\/MIN +DEPTH OVER SESSION$/);
-    expect(lines[3]).toMatch(/^orders +12 +2 +0 +1 \(\+1\) +\+6 +▁▅█$/);
-    expect(lines[4]).toMatch(/^orders-dlq \(dlq\) +1 +0 +0 +0 +▁██$/);
-    for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(100);
+    expect(lines[2]).toMatch(/^QUEUE +VISIBLE +IN FLIGHT +DELAYED +DLQ DEPTH +Δ\/MIN +OLDEST +SENT\/RCV\/DEL +DEPTH OVER SESSION$/);
+    expect(lines[3]).toMatch(/^orders +12 +2 +0 +1 \(\+1\) +\+6 +n\/a +n\/a +▁▅█$/);
+    expect(lines[4]).toMatch(/^orders-dlq \(dlq\) +1 +0 +0 +0 +n\/a +n\/a +▁██$/);
+    for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(120);
+  });
+
+  test("CloudWatch columns: the oldest message's age and sent/received/deleted a minute, or n/a with one note why", () => {
+    // GIVEN a reading with CloudWatch metrics and one without
+    const m = new WatchModel();
+    const samples = m.add(
+      [{ ...orders(3, 0), metrics: { oldestAgeSeconds: 420, sentPerMinute: 12.4, receivedPerMinute: 11, deletedPerMinute: null } }, dlq(0)],
+      0,
+    );
+    // THEN samples carry them (null when unknown) and the frame shows them
+    expect(samples[0]).toMatchObject({ oldestAgeSeconds: 420, sentPerMinute: 12.4, receivedPerMinute: 11, deletedPerMinute: null });
+    expect(samples[1]).toMatchObject({ oldestAgeSeconds: null, sentPerMinute: null });
+    const lines = renderFrame(m, { width: 120, height: 20, paint: NO_PAINT, interval: "every 2s", target: "x", clock: "", metricsNote: "CloudWatch: not available at this endpoint." });
+    expect(lines[3]).toMatch(/^orders +3 +2 +0 +0 +7m +12\/11\/- /);
+    expect(lines[4]).toMatch(/ n\/a +n\/a/);
+    expect(lines.filter((l) => l.includes("CloudWatch: not available at this endpoint."))).toHaveLength(1);
   });
 
   test("a DLQ that grew within the last minute is red; one holding messages is yellow", () => {

@@ -1,4 +1,5 @@
-import { durationFlag } from "../../core/duration.js";
+import { durationFlag, formatDuration } from "../../core/duration.js";
+import { oldestAges, type OldestAge } from "../../sqs/dlq-age.js";
 import { describeQueues, getQueueAttributes, type QueueSummary } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 import { growthCell, listGrowth } from "./triage.js";
@@ -6,6 +7,7 @@ import { growthCell, listGrowth } from "./triage.js";
 interface DlqRow {
   q: QueueSummary;
   sources: Array<{ name: string; arn: string; url: string; maxReceiveCount: number }>;
+  oldest?: OldestAge;
 }
 
 /**
@@ -43,6 +45,9 @@ export default async function list(ctx: CommandContext, _args: string[], opts: {
     interval,
     (url) => getQueueAttributes(sqs, url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]),
   );
+  const { ages, note } = await oldestAges(sqs, rows.map((r) => ({ name: r.q.name, url: r.q.url, visible: r.q.visible })));
+  for (const r of rows) r.oldest = ages.get(r.q.name);
+  const ageText = (a: OldestAge | undefined) => (a?.seconds == null ? (a?.source === null && note ? "n/a" : "-") : `${formatDuration(a.seconds)}${a.source === "sampled" ? " (sampled)" : ""}`);
   ui.list(
     rows,
     [
@@ -50,6 +55,7 @@ export default async function list(ctx: CommandContext, _args: string[], opts: {
       { header: "Visible", value: (r) => r.q.visible, align: "right" },
       { header: "In flight", value: (r) => r.q.inFlight, align: "right" },
       { header: "Growth", value: (r) => growthCell(growth.get(r.q.arn)), align: "right" },
+      { header: "Oldest", value: (r) => (r.q.visible + r.q.inFlight === 0 && r.oldest?.seconds == null ? "-" : ageText(r.oldest)), align: "right" },
       { header: "Sources (max receives)", value: (r) => r.sources.map((s) => `${s.name} (${s.maxReceiveCount})`).join(", ") },
     ],
     (r) => ({
@@ -60,10 +66,13 @@ export default async function list(ctx: CommandContext, _args: string[], opts: {
       visible: r.q.visible,
       inFlight: r.q.inFlight,
       delayed: r.q.delayed,
+      oldestAgeSeconds: r.oldest?.seconds ?? null,
+      oldestAgeSource: r.oldest?.source ?? null,
       sources: r.sources.map((s) => ({ name: s.name, url: s.url, arn: s.arn, maxReceiveCount: s.maxReceiveCount })),
       growth: growth.get(r.q.arn) ?? null,
     }),
   );
+  if (note) ui.info(`note: ${note}`);
   if (ui.format === "table" && interval === undefined && rows.length) {
     ui.info(
       [...growth.values()].some(Boolean)

@@ -59,8 +59,11 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
       fresh.push(h);
     }
     for (const h of fresh) {
-      printed.push(h.envelope);
-      if (ui.format !== "json") printMessage(ui, h.envelope, printed.length);
+      // The receipt handle rides along (not with --delete: it is spent) so a script can
+      // pass it to 'sqsctl delete --receipt-handle' or 'sqsctl visibility'.
+      const env: Envelope = opts.delete ? h.envelope : { ...h.envelope, receiptHandle: h.receiptHandle };
+      printed.push(env);
+      if (ui.format !== "json") printMessage(ui, env, printed.length);
       if (isExhausted(h, info) && !opts.delete) exhausted += 1;
       else if (opts.peek) toRelease.push(h.receiptHandle);
     }

@@ -1,8 +1,9 @@
-import { nameOf } from "../../core/queue-ref.js";
+import { arnFor, nameOf } from "../../core/queue-ref.js";
+import { deadLetterTargetProblem } from "../../core/redrive-policy.js";
 import { planCreate, type CreateFlags } from "../../core/create-plan.js";
 import { UsageError } from "../../errors.js";
 import { conflictError, differences, ensureQueue, findQueue, type EnsuredQueue } from "../../sqs/ensure-queue.js";
-import { resolveQueue } from "../../sqs/queues.js";
+import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
 export default async function create(ctx: CommandContext, [rawName]: string[], flags: CreateFlags): Promise<void> {
@@ -41,12 +42,14 @@ export default async function create(ctx: CommandContext, [rawName]: string[], f
   let deadLetterTargetArn: string | undefined;
   if (plan.dlq?.kind === "existing") {
     const dlq = await resolveQueue(sqs, plan.dlq.ref, "--dlq");
-    if (dlq.fifo !== plan.fifo) {
-      throw new UsageError(
-        `--dlq: "${plan.dlq.ref}" is a ${dlq.fifo ? "FIFO" : "standard"} queue, but "${plan.name}" is ${plan.fifo ? "FIFO" : "standard"}.`,
-        "A queue's dead-letter queue must be of the same type.",
-      );
-    }
+    const dlqAttrs = await getQueueAttributes(sqs, dlq.url, ["RedriveAllowPolicy", "FifoQueue"], plan.dlq.ref);
+    // The main queue's ARN is not known before it exists; the allow policy check only needs it for byQueue.
+    const [, partition, , region, account] = dlq.arn.split(":");
+    const problem = deadLetterTargetProblem(
+      { name: plan.name, arn: existingMain?.attributes.QueueArn ?? arnFor(region ?? sqs.region, account ?? "", plan.name, partition), fifo: plan.fifo },
+      { ...dlq, fifo: dlqAttrs.FifoQueue === "true" || dlq.fifo, redriveAllowPolicy: dlqAttrs.RedriveAllowPolicy },
+    );
+    if (problem) throw new UsageError(`--dlq: ${problem}`, "Nothing was created.");
     deadLetterTargetArn = dlq.arn;
   } else if (plan.dlq?.kind === "create") {
     const dlq = await ensureQueue(sqs, plan.dlq.name, plan.dlq.attributes, {});

@@ -1,4 +1,5 @@
 import { DeleteQueueCommand } from "@aws-sdk/client-sqs";
+import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { messageCounts } from "../purge.js";
 import type { CommandContext } from "../context.js";
@@ -8,15 +9,24 @@ export default async function del(ctx: CommandContext, [ref]: string[], opts: { 
   const sqs = await ctx.sqs();
   const queue = await resolveQueue(sqs, ref!);
   const counts = messageCounts(await getQueueAttributes(sqs, queue.url, ["All"], ref));
+  // Deleting a DLQ leaves its sources pointing at nothing: their failing messages then
+  // have nowhere to go. Say which queues, before asking.
+  const sources = await findDeadLetterSources(sqs, queue);
+  if (sources.length) {
+    ui.warn(
+      `${queue.name} is the dead-letter queue of ${sources.map((s) => s.name).join(", ")}. ` +
+        `After it is deleted, their failed messages have no DLQ to move to (change them with 'sqsctl queues update ${sources[0]!.name} --dlq Q' or --no-dlq).`,
+    );
+  }
   const ok = await ui.confirm(
-    `Delete queue ${queue.name} and its ${counts.total} message${counts.total === 1 ? "" : "s"}?`,
-    { yes: opts.yes, action: `delete queue ${queue.name}` },
+    `Delete queue ${queue.name}${sources.length ? ` (the DLQ of ${sources.map((s) => s.name).join(", ")})` : ""} and its ${counts.total} message${counts.total === 1 ? "" : "s"}?`,
+    { yes: opts.yes, action: `delete queue ${queue.name}${sources.length ? ` (the dead-letter queue of ${sources.map((s) => s.name).join(", ")})` : ""}` },
   );
   if (!ok) {
     ui.info("Not deleted.");
     return;
   }
   await sqs.send(new DeleteQueueCommand({ QueueUrl: queue.url }), ref);
-  if (ui.format !== "table") ui.json({ deleted: queue.name, url: queue.url, messages: counts.total });
+  if (ui.format !== "table") ui.json({ deleted: queue.name, url: queue.url, messages: counts.total, deadLetterQueueOf: sources.map((s) => s.name) });
   else ui.out(`${ui.color.green("deleted")} queue ${ui.color.bold(queue.name)} (${counts.total} messages)`);
 }
