@@ -44,31 +44,31 @@ _sqsctl_cmds() {
 
 _sqsctl_opts() {
   case "$1" in
-    "") _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help -V --version' ;;
-    'local') _sqsctl_r='--port --host --data-dir --seed --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues list') _sqsctl_r='--prefix --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues show') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues create') _sqsctl_r='--fifo --content-based-dedup --dlq --create-dlq --max-receive --visibility-timeout --retention --delay --max-message-size --wait --sse --kms-key --tag --attribute --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues delete') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'purge') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'send') _sqsctl_r='--file --attr --delay --group-id --dedup-id --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'send-batch') _sqsctl_r='--raw --concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'receive') _sqsctl_r='--max --wait --visibility-timeout --delete --peek --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'tail') _sqsctl_r='--delete --max --until-empty --filter --wait --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'export') _sqsctl_r='--file --max --delete --append --wait --concurrency --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq list') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'browse') _sqsctl_r='--filter --limit --hold --scan --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'watch') _sqsctl_r='--prefix --interval --count --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'completion') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'help') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    *) _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    "") _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help -V --version' ;;
+    'local') _sqsctl_r='--port --host --data-dir --seed --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues list') _sqsctl_r='--prefix --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues show') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues create') _sqsctl_r='--fifo --content-based-dedup --dlq --create-dlq --max-receive --visibility-timeout --retention --delay --max-message-size --wait --sse --kms-key --tag --attribute --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues delete') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'purge') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'send') _sqsctl_r='--file --attr --delay --group-id --dedup-id --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'send-batch') _sqsctl_r='--raw --concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'receive') _sqsctl_r='--max --wait --visibility-timeout --delete --peek --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'tail') _sqsctl_r='--delete --max --until-empty --filter --wait --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'export') _sqsctl_r='--file --max --delete --append --wait --concurrency --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq list') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -v --verbose -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'browse') _sqsctl_r='--filter --limit --hold --scan --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'watch') _sqsctl_r='--prefix --interval --count --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'completion') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'help') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    *) _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
   esac
 }
 
@@ -79,6 +79,7 @@ _sqsctl_optval() {
     *'|--endpoint-url') _sqsctl_r='none' ;;
     *'|-o') _sqsctl_r='choices=table,json,ndjson' ;;
     *'|--output') _sqsctl_r='choices=table,json,ndjson' ;;
+    *'|--query') _sqsctl_r='none' ;;
     'local|--port') _sqsctl_r='none' ;;
     'local|--host') _sqsctl_r='none' ;;
     'local|--data-dir') _sqsctl_r='file' ;;
@@ -162,7 +163,7 @@ _sqsctl_args() {
     'browse') _sqsctl_r='queue' ;;
     'watch') _sqsctl_r='queue+' ;;
     'completion') _sqsctl_r='choices=bash,zsh,fish' ;;
-    'help') _sqsctl_r='words=filters,exit-codes,redrive,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,browse,watch,completion+' ;;
+    'help') _sqsctl_r='words=filters,output,exit-codes,redrive,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,browse,watch,completion+' ;;
     *) _sqsctl_r="" ;;
   esac
 }

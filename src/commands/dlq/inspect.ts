@@ -128,7 +128,7 @@ function output(
   if (groups) {
     if (ui.format === "table") printSummary(ctx, summary, opts, limit);
     ui.list(groups, [
-      { header: opts.groupBy!, value: (g) => g.value },
+      { header: opts.groupBy!, value: (g) => g.value, literal: true },
       { header: "Count", value: (g) => g.count, align: "right" },
       { header: "%", value: (g) => g.percent.toFixed(1), align: "right" },
     ]);

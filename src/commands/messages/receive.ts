@@ -1,6 +1,7 @@
 import { Limits, durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
+import { plural } from "../../core/text.js";
 import { printMessage } from "../../output/message-view.js";
 import { isExhausted } from "../../sqs/holding.js";
 import { openForReading } from "./open-for-reading.js";
@@ -76,7 +77,7 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
   if (deleteAtEnd.length) deleteFailed += (await deleteHandles(sqs, queue.url, deleteAtEnd)).failed.length;
   if (toRelease.length) {
     const r = await releaseHandles(sqs, queue.url, toRelease);
-    if (r.failed.length) ui.warn(`${r.failed.length} message(s) could not be released; they return after their visibility timeout.`);
+    if (r.failed.length) ui.warn(`${plural(r.failed.length, "message")} could not be released; they return after their visibility timeout.`);
   }
 
   if (printed.length === 0) {
@@ -96,5 +97,5 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
     );
   }
   if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${printed.length} message${printed.length === 1 ? "" : "s"}.`);
-  if (deleteFailed) throw new OperationError(`${deleteFailed} printed message(s) could not be deleted; they return to the queue after their visibility timeout.`);
+  if (deleteFailed) throw new OperationError(`${plural(deleteFailed, "printed message")} could not be deleted; they return to the queue after their visibility timeout.`);
 }

@@ -1,0 +1,42 @@
+/**
+ * JSON numbers that do not survive as written. JSON.parse turns every number into a
+ * double, so 12345678901234567890 becomes 12345678901234567000 and 1.10 becomes 1.1;
+ * sent on as a Number attribute (SQS keeps 38 digits) or inside a JSON body, the
+ * message would quietly carry another value. Pure.
+ */
+
+type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+
+/**
+ * A cheap test that no number in the text can change: it matches every number that
+ * could (16+ digits, a fraction ending in 0, an exponent, a -0, many leading zeros
+ * after the point), and often more, since it cannot tell numbers from text in strings.
+ */
+const MAYBE_LOSSY = /\d{16}|\.\d*0(?!\d)|\d[eE]|-0(?![.\d]*[1-9])|\.0{5}/;
+
+/** The first number in `text` (already valid JSON) that parses to another value as written, with what it becomes. */
+export function lossyNumber(text: string): { written: string; becomes: string } | undefined {
+  if (!MAYBE_LOSSY.test(text)) return undefined;
+  let found: { written: string; becomes: string } | undefined;
+  const reviver: Reviver = (_key, value, context) => {
+    if (!found && typeof value === "number" && context?.source !== undefined) {
+      const becomes = String(value);
+      if (becomes !== context.source) found = { written: context.source, becomes };
+    }
+    return value;
+  };
+  try {
+    JSON.parse(text, reviver as (this: unknown, key: string, value: unknown) => unknown);
+  } catch {
+    return undefined;
+  }
+  return found;
+}
+
+/** The reason given for such a line (the caller adds FILE:LINE). */
+export function lossyNumberReason(n: { written: string; becomes: string }): string {
+  return (
+    `the number ${n.written} would be sent as ${n.becomes} (JSON numbers are read as doubles); ` +
+    `write it as a string to keep it exactly: "${n.written}" (SQS Number attributes keep up to 38 digits)`
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * Terminal tables that fit the terminal: pure layout (widths, wrapping, truncation)
+ * for the Ui, which draws the result with cli-table3. A table wider than the terminal
+ * gives up width from its widest columns first: a column marked "truncate" (a preview
+ * such as a message body) is cut with an ellipsis, any other column wraps so no
+ * queue name or id is ever lost.
+ */
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+function charWidth(cp: number): number {
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
+}
+
+/** Columns the text takes on a terminal (colour codes take none, CJK and emoji two). */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of stripAnsi(text)) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/** The widest line of a (possibly multi-line) cell. */
+function cellWidth(text: string): number {
+  return Math.max(0, ...text.split("\n").map(displayWidth));
+}
+
+/** Cuts plain text to `width` columns, ending with the ellipsis when cut. */
+export function truncate(text: string, width: number, ellipsis = "…"): string {
+  if (displayWidth(text) <= width) return text;
+  const room = width - displayWidth(ellipsis);
+  let out = "";
+  let w = 0;
+  for (const ch of stripAnsi(text)) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > room) break;
+    out += ch;
+    w += cw;
+  }
+  return out + ellipsis;
+}
+
+/** Wraps plain text to `width` columns: at spaces where it can, inside a word where it must. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const para of stripAnsi(text).split("\n")) {
+    let line = "";
+    for (const word of para.split(/(?<= )/)) {
+      if (displayWidth(line + word.trimEnd()) <= width) {
+        line += word;
+        continue;
+      }
+      if (line.trim()) lines.push(line.trimEnd());
+      line = "";
+      let rest = word;
+      while (displayWidth(rest.trimEnd()) > width) {
+        let cut = "";
+        for (const ch of rest) {
+          if (displayWidth(cut + ch) > width) break;
+          cut += ch;
+        }
+        lines.push(cut);
+        rest = rest.slice(cut.length);
+      }
+      line = rest;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+/**
+ * Content widths for columns whose natural widths are `natural`, so that they add up
+ * to at most `budget`: the widest column gives up one column at a time, never below
+ * its minimum. Returns the natural widths when they already fit.
+ */
+export function fitWidths(natural: number[], minimum: number[], budget: number): number[] {
+  const w = [...natural];
+  let total = w.reduce((a, b) => a + b, 0);
+  while (total > budget) {
+    let widest = -1;
+    for (let i = 0; i < w.length; i++) if (w[i]! > minimum[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    if (widest < 0) break;
+    w[widest]! -= 1;
+    total -= 1;
+  }
+  return w;
+}
+
+export type Overflow = "wrap" | "truncate";
+
+/** Re-applies a cell's surrounding colour to each of its lines after wrapping. */
+function recolour(original: string, lines: string[]): string {
+  const open = /^(?:\u001b\[[0-9;]*m)+/.exec(original)?.[0] ?? "";
+  const close = /(?:\u001b\[[0-9;]*m)+$/.exec(original)?.[0] ?? "";
+  const inner = original.slice(open.length, original.length - close.length);
+  if (!open || /\u001b\[/.test(inner)) return lines.join("\n");
+  return lines.map((l) => `${open}${l}${close}`).join("\n");
+}
+
+export interface Layout {
+  headers: string[];
+  rows: string[][];
+  /** cli-table3 colWidths (content + one space of padding each side), or undefined when the table fits as it is. */
+  colWidths: number[] | undefined;
+}
+
+/**
+ * Lays out a table for a terminal `width` columns wide: cells are wrapped or cut to
+ * their column, so the drawn table (borders included) is at most `width` wide.
+ */
+export function layoutTable(headers: string[], rows: string[][], overflow: Overflow[], width: number, ellipsis = "…"): Layout {
+  const n = headers.length;
+  const natural = headers.map((h, i) => Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ""))));
+  // Each column: a border on its left and one space of padding each side; one more border at the end.
+  const budget = width - (3 * n + 1);
+  const fits = natural.reduce((a, b) => a + b, 0) <= budget;
+  if (fits) return { headers, rows, colWidths: undefined };
+  const minimum = headers.map((h, i) => Math.min(natural[i]!, overflow[i] === "truncate" ? 6 : Math.max(6, Math.min(12, longestWord(h)))));
+  const w = fitWidths(natural, minimum, Math.max(budget, n));
+  const fit = (text: string, i: number) => {
+    if (cellWidth(text) <= w[i]!) return text;
+    if (overflow[i] === "truncate") return recolour(text, [truncate(stripAnsi(text).replace(/\s*\n\s*/g, " "), w[i]!, ellipsis)]);
+    return recolour(text, wrap(text, w[i]!));
+  };
+  return {
+    headers: headers.map((h, i) => (cellWidth(h) <= w[i]! ? h : recolour(h, wrap(h, w[i]!)))),
+    rows: rows.map((r) => r.map(fit)),
+    colWidths: w.map((x) => x + 2),
+  };
+}
+
+function longestWord(text: string): number {
+  return Math.max(0, ...stripAnsi(text).split(/\s+/).map(displayWidth));
+}
+
+/** Box characters for TERM=dumb: plain ASCII. */
+export const ASCII_BORDERS = {
+  top: "-",
+  "top-mid": "+",
+  "top-left": "+",
+  "top-right": "+",
+  bottom: "-",
+  "bottom-mid": "+",
+  "bottom-left": "+",
+  "bottom-right": "+",
+  left: "|",
+  "left-mid": "+",
+  mid: "-",
+  "mid-mid": "+",
+  right: "|",
+  "right-mid": "+",
+  middle: "|",
+};
