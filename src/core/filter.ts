@@ -167,9 +167,12 @@ function present(view: unknown, path: string[]): boolean {
   return true;
 }
 
-/** Shell-quotes an expression for a suggestion: double quotes unless it holds ", `, $ or !. */
+/**
+ * Shell-quotes an expression for a suggestion: double quotes unless it holds ", `, $,
+ * a backslash, or a ! that bash would expand (!= is safe: bash leaves "!=" alone).
+ */
 function shellWord(expr: string): string {
-  return /["`$!\\]/.test(expr) ? `'${expr.replace(/'/g, `'\\''`)}'` : `"${expr}"`;
+  return /["`$\\]|![^\s=(]/.test(expr) ? `'${expr.replace(/'/g, `'\\''`)}'` : `"${expr}"`;
 }
 
 /** How many messages a streaming command looks at before it warns without waiting for its end. */

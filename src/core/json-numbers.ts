@@ -9,10 +9,10 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
 
 /**
  * A cheap test that no number in the text can change: it matches every number that
- * could (16+ digits, a fraction ending in 0, an exponent, a -0, many leading zeros
+ * could (16+ digits, point or not, a fraction ending in 0, an exponent, a -0, many leading zeros
  * after the point), and often more, since it cannot tell numbers from text in strings.
  */
-const MAYBE_LOSSY = /\d{16}|\.\d*0(?!\d)|\d[eE]|-0(?![.\d]*[1-9])|\.0{5}/;
+const MAYBE_LOSSY = /(?:\d\.?){16}|\.\d*0(?!\d)|\d[eE]|-0(?![.\d]*[1-9])|\.0{5}/;
 
 /** The first number in `text` (already valid JSON) that parses to another value as written, with what it becomes. */
 export function lossyNumber(text: string): { written: string; becomes: string } | undefined {

@@ -78,6 +78,9 @@ export function wrap(text: string, width: number): string[] {
           if (displayWidth(cut + ch) > width) break;
           cut += ch;
         }
+        // payments-settlement-eu breaks after a dash when one is near the end.
+        const dash = cut.lastIndexOf("-");
+        if (dash >= cut.length / 2 && dash < cut.length - 1) cut = cut.slice(0, dash + 1);
         lines.push(cut);
         rest = rest.slice(cut.length);
       }
@@ -128,15 +131,36 @@ export interface Layout {
  * Lays out a table for a terminal `width` columns wide: cells are wrapped or cut to
  * their column, so the drawn table (borders included) is at most `width` wide.
  */
-export function layoutTable(headers: string[], rows: string[][], overflow: Overflow[], width: number, ellipsis = "…"): Layout {
+export function layoutTable(
+  headers: string[],
+  rows: string[][],
+  overflow: Overflow[],
+  width: number,
+  ellipsis = "…",
+  align: Array<"left" | "right"> = headers.map(() => "left"),
+): Layout {
   const n = headers.length;
   const natural = headers.map((h, i) => Math.max(cellWidth(h), ...rows.map((r) => cellWidth(r[i] ?? ""))));
   // Each column: a border on its left and one space of padding each side; one more border at the end.
-  const budget = width - (3 * n + 1);
-  const fits = natural.reduce((a, b) => a + b, 0) <= budget;
-  if (fits) return { headers, rows, colWidths: undefined };
-  const minimum = headers.map((h, i) => Math.min(natural[i]!, overflow[i] === "truncate" ? 6 : Math.max(6, Math.min(12, longestWord(h)))));
-  const w = fitWidths(natural, minimum, Math.max(budget, n));
+  const budget = Math.max(width - (3 * n + 1), n);
+  if (natural.reduce((a, b) => a + b, 0) <= budget) return { headers, rows, colWidths: undefined };
+  // Numbers never wrap (only their header does, at a space); text wraps down to about a word;
+  // previews are cut first, down to 10 columns, before anything else gives up room.
+  const minimum = headers.map((h, i) => {
+    if (align[i] === "right") return Math.min(natural[i]!, Math.max(longestWord(h), ...rows.map((r) => cellWidth(r[i] ?? ""))));
+    if (overflow[i] === "truncate") return Math.min(natural[i]!, 6);
+    return Math.min(natural[i]!, Math.max(8, longestWord(h)));
+  });
+  // Room is given up in rounds, each only when the one before was not enough: previews
+  // (cut) first; then wrapping at spaces only (headers such as "Max receives", text
+  // such as "standard (dlq)"); then long words such as queue names, widest first.
+  const previews = fitWidths(natural, natural.map((w, i) => (overflow[i] === "truncate" ? Math.min(w, 10) : w)), budget);
+  const atSpaces = fitWidths(
+    previews,
+    previews.map((w, i) => Math.max(minimum[i]!, Math.min(w, Math.max(longestWord(headers[i]!), ...rows.map((r) => longestWord(r[i] ?? "")))))),
+    budget,
+  );
+  const w = fitWidths(atSpaces, minimum, budget);
   const fit = (text: string, i: number) => {
     if (cellWidth(text) <= w[i]!) return text;
     if (overflow[i] === "truncate") return recolour(text, [truncate(stripAnsi(text).replace(/\s*\n\s*/g, " "), w[i]!, ellipsis)]);

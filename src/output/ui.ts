@@ -142,7 +142,7 @@ export class Ui {
     literal: boolean[] = headers.map(() => false),
   ): string {
     if (this.stdoutIsTTY) {
-      const fitted = layoutTable(headers, rows, overflow, this.width, this.ellipsis);
+      const fitted = layoutTable(headers, rows, overflow, this.width, this.ellipsis, align);
       // Loaded here so piped output and --help never pay for it.
       const Table = requireTable();
       const table = new Table({
