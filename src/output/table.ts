@@ -195,3 +195,17 @@ export const ASCII_BORDERS = {
   "right-mid": "+",
   middle: "|",
 };
+
+/** A drawn table without the lines between its rows (the top, the bottom and the one under the header stay). */
+export function withoutRowLines(drawn: string): string {
+  const lines = drawn.split("\n");
+  const isRule = (l: string) => /^[├+][─┼+-]*[┤+]$/.test(stripAnsi(l));
+  let rules = 0;
+  return lines
+    .filter((l, i) => {
+      if (i === 0 || i === lines.length - 1 || !isRule(l)) return true;
+      rules += 1;
+      return rules === 1;
+    })
+    .join("\n");
+}

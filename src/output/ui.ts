@@ -4,7 +4,7 @@ import { DeclinedError, InterruptedError, UsageError } from "../errors.js";
 import { asciiOnly, colorWanted } from "./color.js";
 import type { GlobalOptions, Io, OutputFormat } from "./io.js";
 import { redact } from "./redact.js";
-import { ASCII_BORDERS, layoutTable, type Overflow } from "./table.js";
+import { ASCII_BORDERS, layoutTable, withoutRowLines, type Overflow } from "./table.js";
 import { keepTarget, targetFlags } from "./target.js";
 
 export interface Column<T> {
@@ -153,7 +153,8 @@ export class Ui {
         style: { head: [], border: this.colorEnabled ? ["grey"] : [] },
       });
       for (const r of fitted.rows) table.push(r);
-      return table.toString();
+      // A line between rows only when some cell wraps: one-line rows stay compact on a 24-row terminal.
+      return fitted.rows.some((r) => r.some((c) => c.includes("\n"))) ? table.toString() : withoutRowLines(table.toString());
     }
     // Piped: plain aligned columns that awk/cut can read.
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

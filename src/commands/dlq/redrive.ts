@@ -147,7 +147,7 @@ async function dryRun(
         printMessages(ui, shown);
       }
       if (shown.length < messages.length) {
-        ui.out(`${ui.ellipsis}and ${plural(messages.length - shown.length, "more message")}: --verbose lists them all, -o ndjson prints every envelope.`);
+        ui.out(`${ui.ellipsis}and ${plural(messages.length - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
       }
     }
   } finally {
