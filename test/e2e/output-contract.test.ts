@@ -206,6 +206,15 @@ describe("terminal manners", () => {
     expect(r.stderr).not.toContain("InvalidAction");
   });
 
+  test("watch marks a DLQ whose source is not on screen, named or by --prefix", async () => {
+    await cli(["queues", "create", "billing", "--create-dlq"]);
+    for (const args of [["billing-dlq"], ["--prefix", "billing-d"]]) {
+      const r = await cli(["watch", ...args, "--count", "1", "-o", "ndjson"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ queue: "billing-dlq", isDlq: true });
+    }
+  });
+
   test("help for a missing topic lists no hidden commands", async () => {
     const r = await cli(["help", "nosuch"]);
     expect(r.code).toBe(2);
