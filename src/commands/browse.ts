@@ -8,6 +8,7 @@ import type { Paint } from "../browse/list.js";
 import { confirm, Leave, type Screen } from "../browse/prompts.js";
 import { BrowseSession } from "../browse/session.js";
 import { leaveNotes, snapshotNotes } from "../browse/summary.js";
+import { colorWanted } from "../output/color.js";
 import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
 import type { CommandContext } from "./context.js";
 
@@ -40,7 +41,8 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
   const sqs = await ctx.sqs();
   const queue = await resolveQueue(sqs, ref!);
   const attrs = await getQueueAttributes(sqs, queue.url, ["All"], ref);
-  const colour = ctx.globals.color !== false && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+  // The screen is drawn on stderr: its colour follows the same rules as everything else.
+  const colour = colorWanted(io.env, ui.stderrIsTTY, ctx.globals.color);
   const chalk = new Chalk({ level: colour ? 2 : 0 });
   const paint: Paint = { bold: chalk.bold, dim: chalk.dim, cyan: chalk.cyan, yellow: chalk.yellow, green: chalk.green, red: chalk.red };
   const screen: Screen = { input: io.stdin, output: io.stderr, signal: ctx.signal, paint };

@@ -145,6 +145,7 @@ describe("terminal manners", () => {
   test("GIVEN long queue names WHEN queues list runs on an 80x24 terminal THEN every table line fits (no line wraps)", async () => {
     for (const name of ["payments-settlement-eu-west-1-production", "payments-settlement-eu-west-1-production-dlq"]) await cli(["queues", "create", name]);
     const run = runInPty(["queues", "list", "--prefix", "payments-"], { env: server.env, cols: 80, rows: 24 });
+    await run.waitFor("└");
     expect(await run.exited()).toBe(0);
     const lines = run.screen().split("\n").filter((l) => l.trim());
     expect(lines.length).toBeGreaterThan(4);
@@ -157,6 +158,7 @@ describe("terminal manners", () => {
     await cli(["queues", "create", "preview", "--create-dlq"]);
     await sendAll(server.client, "preview-dlq", Array.from({ length: 30 }, (_, i) => ({ MessageBody: `dead ${i}` })));
     const run = runInPty(["dlq", "redrive", "preview-dlq", "--dry-run"], { env: server.env, cols: 80, rows: 200 });
+    await run.waitFor("prints every envelope", 40_000);
     expect(await run.exited(40_000)).toBe(0);
     const screen = run.screen();
     const totals = screen.indexOf("would move 30 messages");
@@ -164,6 +166,9 @@ describe("terminal manners", () => {
     expect(totals).toBeLessThan(screen.indexOf("┌"));
     expect(screen).toContain("…and 20 more messages: --verbose lists all; -o ndjson prints every envelope.");
     expect(screen.split("\n").filter((l) => /dead \d+/.test(l))).toHaveLength(10);
+    // The message table fits 80 columns, and the plan has no parentheses inside parentheses.
+    for (const l of screen.split("\n").filter((x) => /^[┌│├└]/.test(x))) expect(l).toMatch(/[┐│┤┘]$/);
+    for (const l of screen.split("\n")) expect(l).not.toMatch(/\([^)]*\(/);
   });
 
   test("declining a confirmation exits 1 and Ctrl-C at the prompt exits 130, so && stops", async () => {
@@ -221,6 +226,15 @@ describe("terminal manners", () => {
     expect(r.stderr).toContain("Commands:");
     expect(r.stderr).not.toContain("__complete");
   });
+});
+
+test("Ctrl-C in tail prints one stopping line, not two", async () => {
+  await cli(["queues", "create", "tail-stop"]);
+  const run = runInPty(["tail", "tail-stop", "--wait", "2s"], { env: server.env, cols: 100 });
+  await run.waitFor("Ctrl-C to stop");
+  run.press(KEY.ctrlC);
+  await run.exited();
+  expect(run.screen().split("\n").filter((l) => /stopping/i.test(l))).toHaveLength(1);
 });
 
 describe("input and filters", () => {
