@@ -2,7 +2,7 @@ import { Chalk } from "chalk";
 import { durationFlag, Limits } from "../core/duration.js";
 import { compileFilter } from "../core/filter.js";
 import { parseRedrivePolicy } from "../core/redrive-policy.js";
-import { InterruptedError, OperationError, UsageError } from "../errors.js";
+import { DeclinedError, InterruptedError, OperationError, UsageError } from "../errors.js";
 import { DEFAULT_HOLD, Holder } from "../browse/holder.js";
 import type { Paint } from "../browse/list.js";
 import { confirm, Leave, type Screen } from "../browse/prompts.js";
@@ -55,10 +55,8 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
         screen,
         `${queue.name} has a redrive policy (maxReceiveCount ${policy.maxReceiveCount}). Browsing receives each message once, which counts as an attempt; one already received ${policy.maxReceiveCount} times moves to its DLQ. Continue?`,
       );
-      if (!ok) {
-        ui.info("Nothing received.");
-        return;
-      }
+      // Declined: nothing was done, and a && chain must stop (exit 1).
+      if (!ok) throw new DeclinedError("Nothing received: not confirmed.");
     }
   } catch (err) {
     if (err instanceof Leave) throw new InterruptedError("Interrupted: nothing was received.");

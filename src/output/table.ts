@@ -6,57 +6,13 @@
  * queue name or id is ever lost.
  */
 
-const ANSI = /\u001b\[[0-9;]*m/g;
+import { charWidth, displayWidth, stripAnsi, truncate } from "./width.js";
 
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
-function charWidth(cp: number): number {
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Columns the text takes on a terminal (colour codes take none, CJK and emoji two). */
-export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of stripAnsi(text)) w += charWidth(ch.codePointAt(0)!);
-  return w;
-}
+export { displayWidth, stripAnsi, truncate };
 
 /** The widest line of a (possibly multi-line) cell. */
 function cellWidth(text: string): number {
   return Math.max(0, ...text.split("\n").map(displayWidth));
-}
-
-/** Cuts plain text to `width` columns, ending with the ellipsis when cut. */
-export function truncate(text: string, width: number, ellipsis = "…"): string {
-  if (displayWidth(text) <= width) return text;
-  const room = width - displayWidth(ellipsis);
-  let out = "";
-  let w = 0;
-  for (const ch of stripAnsi(text)) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > room) break;
-    out += ch;
-    w += cw;
-  }
-  return out + ellipsis;
 }
 
 /** Wraps plain text to `width` columns: at spaces where it can, inside a word where it must. */
