@@ -11,6 +11,7 @@ import { leaveNotes, snapshotNotes } from "../browse/summary.js";
 import { colorWanted } from "../output/color.js";
 import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
 import type { CommandContext } from "./context.js";
+import { plural } from "../core/text.js";
 
 export interface BrowseOptions {
   filter?: string;
@@ -125,7 +126,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       // Thrown from finally on purpose: failing to give messages back outranks how the session ended.
       // eslint-disable-next-line no-unsafe-finally
       throw new OperationError(
-        `${r.failed} message${r.failed === 1 ? "" : "s"} could not be released.`,
+        `${plural(r.failed, "message")} could not be released.`,
         `They become visible in ${queue.name} on their own within ${hold} s.`,
       );
     }

@@ -127,7 +127,7 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
 
   const where = toStdout ? "stdout" : opts.file;
   ui.info(
-    `exported ${written} message${written === 1 ? "" : "s"} from ${queue.name} to ${where}` +
+    `exported ${plural(written, "message")} from ${queue.name} to ${where}` +
       (opts.delete ? `; deleted ${deleted}` : written ? "; all left in the queue (visible again now)" : "") +
       (exhausted ? `; ${exhausted} used all ${info.maxReceiveCount} receives and stay hidden until their visibility timeout ends` : "") +
       ".",

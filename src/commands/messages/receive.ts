@@ -83,19 +83,19 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
   if (printed.length === 0) {
     ui.info(`No messages in ${queue.name}${wait ? ` (waited ${wait}s)` : ""}.`);
   } else if (opts.delete) {
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received and deleted.`);
+    ui.info(`${plural(printed.length, "message")} received and deleted.`);
   } else if (opts.peek) {
     const released = printed.length - exhausted;
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; ${released} released (visible again now).`);
+    ui.info(`${plural(printed.length, "message")} received; ${released} released (visible again now).`);
   } else {
     const vt = visibility ?? info.visibilityTimeout;
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; in flight (hidden from consumers) for ${vt}s. Use --peek to release at once, --delete to consume.`);
+    ui.info(`${plural(printed.length, "message")} received; in flight (hidden from consumers) for ${vt}s. Use --peek to release at once, --delete to consume.`);
   }
   if (exhausted) {
     ui.warn(
       `${exhausted} message${exhausted === 1 ? " has" : "s have"} now used all ${info.maxReceiveCount} receives: not released early; ${exhausted === 1 ? "it returns" : "they return"} after the visibility timeout and the next receive moves ${exhausted === 1 ? "it" : "them"} to the DLQ.`,
     );
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${printed.length} message${printed.length === 1 ? "" : "s"}.`);
+  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${plural(printed.length, "message")}.`);
   if (deleteFailed) throw new OperationError(`${plural(deleteFailed, "printed message")} could not be deleted; they return to the queue after their visibility timeout.`);
 }

@@ -80,7 +80,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
       for (const bad of v.invalid) ui.error(`${label}:${bad.line}: ${bad.reason}`);
       if (v.invalidCount > v.invalid.length) ui.error(`… and ${v.invalidCount - v.invalid.length} more invalid lines`);
       throw new UsageError(
-        `${v.invalidCount} of ${v.lines} line${v.lines === 1 ? "" : "s"} in ${label} ${v.invalidCount === 1 ? "is" : "are"} invalid: nothing was sent.`,
+        `${v.invalidCount} of ${plural(v.lines, "line")} in ${label} ${v.invalidCount === 1 ? "is" : "are"} invalid: nothing was sent.`,
         rules.raw ? "Fix the lines above and run again." : 'Each line must be a JSON object like {"body": "..."} (or use --raw to send each line as a body). Fix the lines above and run again.',
       );
     }

@@ -67,7 +67,7 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
     }
   } finally {
     const r = await hold.releaseAll();
-    const parts = [`${shown} message${shown === 1 ? "" : "s"} ${opts.delete ? "shown and deleted" : "shown"}`];
+    const parts = [`${plural(shown, "message")} ${opts.delete ? "shown and deleted" : "shown"}`];
     if (skipped) parts.push(`${skipped} not matching --filter${opts.delete ? " (left in the queue)" : ""}`);
     if (r.keptHidden) parts.push(`${r.keptHidden} kept hidden: they used all ${info.maxReceiveCount} receives and return after their visibility timeout`);
     ui.info(`${ctx.signal.aborted ? "stopped: " : ""}${parts.join("; ")}.`);
