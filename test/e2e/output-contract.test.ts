@@ -154,6 +154,25 @@ describe("terminal manners", () => {
     expect(run.screen()).toContain("payments-");
   });
 
+  test("browse on an 80x24 terminal shows its title line and its key line whole", async () => {
+    const name = "browse-eighty-columns-queue-with-a-rather-long-name";
+    await cli(["queues", "create", name]);
+    await sendAll(server.client, name, Array.from({ length: 3 }, (_, i) => ({ MessageBody: `alpha ${i}` })));
+    const run = runInPty(["browse", name, "--filter", "contains(body, 'alpha') && receiveCount >= `1`"], { env: server.env, cols: 80, rows: 24 });
+    try {
+      await run.waitFor("q quit");
+      const lines = run.screen().split("\n");
+      const title = lines.find((l) => l.startsWith(`${name} · filter`));
+      expect(title, run.screen()).toMatch(/…$/);
+      expect(lines[lines.indexOf(title!) + 1]).not.toContain("receiveCount"); // not wrapped onto a second line
+      expect(lines).toContain("↑↓ move · space select · enter act · /search · q quit · v view · a all · r more");
+      run.press("q");
+      expect(await run.exited()).toBe(0);
+    } finally {
+      run.kill();
+    }
+  });
+
   test("a dry run of many messages prints its totals first and a bounded preview", async () => {
     await cli(["queues", "create", "preview", "--create-dlq"]);
     await sendAll(server.client, "preview-dlq", Array.from({ length: 30 }, (_, i) => ({ MessageBody: `dead ${i}` })));
