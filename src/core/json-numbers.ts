@@ -12,11 +12,24 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
  * could (16+ digits, point or not, a fraction ending in 0, an exponent, a -0, many leading zeros
  * after the point), and often more, since it cannot tell numbers from text in strings.
  */
-const MAYBE_LOSSY = /(?:\d\.?){16}|\.\d*0(?!\d)|\d[eE]|-0(?![.\d]*[1-9])|\.0{5}/;
+// Separate tests, not one alternation: V8 scans each simple pattern several times faster
+// (0.9 µs a line together against 3 µs for the alternation; bench in the commit message).
+const MAYBE_LOSSY = [/\d[eE]/, /\.\d*0(?!\d)/, /-0(?![.\d]*[1-9])/, /\.0{5}/, /(?:\d\.?){16}/];
 
-/** The first number in `text` (already valid JSON) that parses to another value as written, with what it becomes. */
-export function lossyNumber(text: string): { written: string; becomes: string } | undefined {
-  if (!MAYBE_LOSSY.test(text)) return undefined;
+/** Whether a parsed JSON value holds a number anywhere (most lines hold none, and skip the rest). */
+function hasNumber(v: unknown): boolean {
+  if (typeof v === "number") return true;
+  if (v === null || typeof v !== "object") return false;
+  for (const x of Array.isArray(v) ? v : Object.values(v as object)) if (hasNumber(x)) return true;
+  return false;
+}
+
+/**
+ * The first number in `text` (already valid JSON) that parses to another value as
+ * written, with what it becomes. `parsed` is JSON.parse(text) when the caller has it.
+ */
+export function lossyNumber(text: string, parsed: unknown = JSON.parse(text)): { written: string; becomes: string } | undefined {
+  if (!hasNumber(parsed) || !MAYBE_LOSSY.some((re) => re.test(text))) return undefined;
   let found: { written: string; becomes: string } | undefined;
   const reviver: Reviver = (_key, value, context) => {
     if (!found && typeof value === "number" && context?.source !== undefined) {
@@ -25,11 +38,7 @@ export function lossyNumber(text: string): { written: string; becomes: string } 
     }
     return value;
   };
-  try {
-    JSON.parse(text, reviver as (this: unknown, key: string, value: unknown) => unknown);
-  } catch {
-    return undefined;
-  }
+  JSON.parse(text, reviver as (this: unknown, key: string, value: unknown) => unknown);
   return found;
 }
 

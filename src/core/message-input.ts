@@ -62,7 +62,7 @@ export function parseInputLine(text: string, line: number, rules: InputRules): L
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return invalid(`expected a JSON object like {"body": "..."}, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
   }
-  const lossy = lossyNumber(text);
+  const lossy = lossyNumber(text, value);
   if (lossy) return invalid(lossyNumberReason(lossy));
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
