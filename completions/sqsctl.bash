@@ -15,6 +15,8 @@ _sqsctl_sub() {
     '|tail') _sqsctl_r='tail' ;;
     '|export') _sqsctl_r='export' ;;
     '|import') _sqsctl_r='import' ;;
+    '|delete') _sqsctl_r='delete' ;;
+    '|visibility') _sqsctl_r='visibility' ;;
     '|dlq') _sqsctl_r='dlq' ;;
     '|browse'|'|interactive') _sqsctl_r='browse' ;;
     '|watch') _sqsctl_r='watch' ;;
@@ -23,6 +25,9 @@ _sqsctl_sub() {
     'queues|list'|'queues|ls') _sqsctl_r='queues list' ;;
     'queues|show') _sqsctl_r='queues show' ;;
     'queues|create') _sqsctl_r='queues create' ;;
+    'queues|update') _sqsctl_r='queues update' ;;
+    'queues|allow') _sqsctl_r='queues allow' ;;
+    'queues|deny') _sqsctl_r='queues deny' ;;
     'queues|delete'|'queues|rm') _sqsctl_r='queues delete' ;;
     'dlq|list'|'dlq|ls') _sqsctl_r='dlq list' ;;
     'dlq|inspect') _sqsctl_r='dlq inspect' ;;
@@ -35,8 +40,8 @@ _sqsctl_sub() {
 
 _sqsctl_cmds() {
   case "$1" in
-    '') _sqsctl_r='local queues purge send send-batch receive tail export import dlq browse watch completion help' ;;
-    'queues') _sqsctl_r='list show create delete' ;;
+    '') _sqsctl_r='local queues purge send send-batch receive tail export import delete visibility dlq browse watch completion help' ;;
+    'queues') _sqsctl_r='list show create update allow deny delete' ;;
     'dlq') _sqsctl_r='list inspect redrive moves cancel' ;;
     *) _sqsctl_r="" ;;
   esac
@@ -44,31 +49,36 @@ _sqsctl_cmds() {
 
 _sqsctl_opts() {
   case "$1" in
-    "") _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help -V --version' ;;
-    'local') _sqsctl_r='--port --host --data-dir --seed --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues list') _sqsctl_r='--prefix --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues show') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues create') _sqsctl_r='--fifo --content-based-dedup --dlq --create-dlq --max-receive --visibility-timeout --retention --delay --max-message-size --wait --sse --kms-key --tag --attribute --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'queues delete') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'purge') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'send') _sqsctl_r='--file --attr --delay --group-id --dedup-id --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'send-batch') _sqsctl_r='--raw --concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'receive') _sqsctl_r='--max --wait --visibility-timeout --delete --peek --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'tail') _sqsctl_r='--delete --max --until-empty --filter --wait --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'export') _sqsctl_r='--file --max --delete --append --wait --concurrency --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq list') _sqsctl_r='--growth --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --timeline --report --force --no-bodies --sample --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'browse') _sqsctl_r='--filter --limit --hold --scan --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'watch') _sqsctl_r='--prefix --interval --count --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'completion') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'help') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    *) _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    "") _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help -V --version' ;;
+    'local') _sqsctl_r='--port --host --data-dir --seed --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues list') _sqsctl_r='--prefix --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues show') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues create') _sqsctl_r='--fifo --dlq --create-dlq --content-based-dedup --max-receive --visibility-timeout --retention --delay --max-message-size --wait --sse --kms-key --tag --attribute --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues update') _sqsctl_r='--dlq --no-dlq --create-dlq --content-based-dedup --max-receive --visibility-timeout --retention --delay --max-message-size --wait --sse --kms-key --tag --attribute --no-sse --no-content-based-dedup --untag --redrive-allow --policy --dry-run -y --yes --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues allow') _sqsctl_r='--from-sns --from-s3 --source-account --from-account --from-eventbridge --dry-run --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues deny') _sqsctl_r='--sid --dry-run --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'queues delete') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'purge') _sqsctl_r='-y --yes --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'send') _sqsctl_r='--file --attr --delay --group-id --dedup-id --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'send-batch') _sqsctl_r='--raw --concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'receive') _sqsctl_r='--max --wait --visibility-timeout --delete --peek --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'tail') _sqsctl_r='--delete --max --until-empty --filter --wait --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'export') _sqsctl_r='--file --max --delete --append --wait --concurrency --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'delete') _sqsctl_r='--receipt-handle --id --scan-max --wait -y --yes --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'visibility') _sqsctl_r='--receipt-handle --timeout --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq list') _sqsctl_r='--growth --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --timeline --report --force --no-bodies --sample --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -v --verbose -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'browse') _sqsctl_r='--filter --limit --hold --scan --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'watch') _sqsctl_r='--prefix --interval --count --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'completion') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'help') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    *) _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
   esac
 }
 
@@ -79,6 +89,7 @@ _sqsctl_optval() {
     *'|--endpoint-url') _sqsctl_r='none' ;;
     *'|-o') _sqsctl_r='choices=table,json,ndjson' ;;
     *'|--output') _sqsctl_r='choices=table,json,ndjson' ;;
+    *'|--query') _sqsctl_r='none' ;;
     'local|--port') _sqsctl_r='none' ;;
     'local|--host') _sqsctl_r='none' ;;
     'local|--data-dir') _sqsctl_r='file' ;;
@@ -94,6 +105,25 @@ _sqsctl_optval() {
     'queues create|--kms-key') _sqsctl_r='none' ;;
     'queues create|--tag') _sqsctl_r='none' ;;
     'queues create|--attribute') _sqsctl_r='none' ;;
+    'queues update|--dlq') _sqsctl_r='queue' ;;
+    'queues update|--max-receive') _sqsctl_r='none' ;;
+    'queues update|--visibility-timeout') _sqsctl_r='none' ;;
+    'queues update|--retention') _sqsctl_r='none' ;;
+    'queues update|--delay') _sqsctl_r='none' ;;
+    'queues update|--max-message-size') _sqsctl_r='none' ;;
+    'queues update|--wait') _sqsctl_r='none' ;;
+    'queues update|--kms-key') _sqsctl_r='none' ;;
+    'queues update|--tag') _sqsctl_r='none' ;;
+    'queues update|--attribute') _sqsctl_r='none' ;;
+    'queues update|--untag') _sqsctl_r='none' ;;
+    'queues update|--redrive-allow') _sqsctl_r='none' ;;
+    'queues update|--policy') _sqsctl_r='file' ;;
+    'queues allow|--from-sns') _sqsctl_r='none' ;;
+    'queues allow|--from-s3') _sqsctl_r='none' ;;
+    'queues allow|--source-account') _sqsctl_r='none' ;;
+    'queues allow|--from-account') _sqsctl_r='none' ;;
+    'queues allow|--from-eventbridge') _sqsctl_r='none' ;;
+    'queues deny|--sid') _sqsctl_r='none' ;;
     'send|--file') _sqsctl_r='file' ;;
     'send|--attr') _sqsctl_r='none' ;;
     'send|--delay') _sqsctl_r='none' ;;
@@ -119,6 +149,12 @@ _sqsctl_optval() {
     'import|--group-id') _sqsctl_r='none' ;;
     'import|--failed-file') _sqsctl_r='file' ;;
     'import|--journal') _sqsctl_r='file' ;;
+    'delete|--receipt-handle') _sqsctl_r='none' ;;
+    'delete|--id') _sqsctl_r='none' ;;
+    'delete|--scan-max') _sqsctl_r='none' ;;
+    'delete|--wait') _sqsctl_r='none' ;;
+    'visibility|--receipt-handle') _sqsctl_r='none' ;;
+    'visibility|--timeout') _sqsctl_r='none' ;;
     'dlq list|--growth') _sqsctl_r='none' ;;
     'dlq inspect|--limit') _sqsctl_r='none' ;;
     'dlq inspect|--filter') _sqsctl_r='none' ;;
@@ -150,6 +186,9 @@ _sqsctl_args() {
   case "$1" in
     'queues show') _sqsctl_r='queue' ;;
     'queues create') _sqsctl_r='none' ;;
+    'queues update') _sqsctl_r='queue' ;;
+    'queues allow') _sqsctl_r='queue' ;;
+    'queues deny') _sqsctl_r='queue' ;;
     'queues delete') _sqsctl_r='queue' ;;
     'purge') _sqsctl_r='queue' ;;
     'send') _sqsctl_r='queue none' ;;
@@ -158,6 +197,8 @@ _sqsctl_args() {
     'tail') _sqsctl_r='queue' ;;
     'export') _sqsctl_r='queue' ;;
     'import') _sqsctl_r='queue file' ;;
+    'delete') _sqsctl_r='queue' ;;
+    'visibility') _sqsctl_r='queue' ;;
     'dlq inspect') _sqsctl_r='queue' ;;
     'dlq redrive') _sqsctl_r='queue' ;;
     'dlq moves') _sqsctl_r='queue' ;;
@@ -165,7 +206,7 @@ _sqsctl_args() {
     'browse') _sqsctl_r='queue' ;;
     'watch') _sqsctl_r='queue+' ;;
     'completion') _sqsctl_r='choices=bash,zsh,fish' ;;
-    'help') _sqsctl_r='words=filters,exit-codes,redrive,config,local,queues,purge,send,send-batch,receive,tail,export,import,dlq,browse,watch,completion+' ;;
+    'help') _sqsctl_r='words=filters,output,exit-codes,redrive,config,local,queues,purge,send,send-batch,receive,tail,export,import,delete,visibility,dlq,browse,watch,completion+' ;;
     *) _sqsctl_r="" ;;
   esac
 }

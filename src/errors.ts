@@ -59,6 +59,13 @@ export class InterruptedError extends SqsctlError {
 }
 
 /**
+ * The user answered "no" to a confirmation (or typed the wrong name): nothing was done.
+ * Exit 1, so `sqsctl purge q && next-step` stops; Ctrl-C at the prompt is an
+ * InterruptedError (130) instead.
+ */
+export class DeclinedError extends OperationError {}
+
+/**
  * Thrown by a command that already printed its result but must still exit non-zero
  * (a partial failure whose summary is on stdout). main prints only the message.
  */

@@ -35,14 +35,15 @@ export async function run(argv: string[], io: Io, signal: AbortSignal = new Abor
           ),
           io,
           debug,
+          argv,
         );
       }
     }
-    return await report(err, io, debug);
+    return await report(err, io, debug, argv);
   }
 }
 
-async function report(err: unknown, io: Io, debug: boolean): Promise<number> {
+async function report(err: unknown, io: Io, debug: boolean, argv: string[]): Promise<number> {
   // Commander's own errors (bad flag, missing argument, --help, --version).
   const ce = err as { code?: string; exitCode?: number };
   if (typeof ce?.code === "string" && ce.code.startsWith("commander.")) {
@@ -61,9 +62,11 @@ async function report(err: unknown, io: Io, debug: boolean): Promise<number> {
     }
   }
   const se = e as SqsctlError;
-  const red = (s: string) => redact(s, io.env);
-  const noColor = io.env.NO_COLOR !== undefined || io.env.TERM === "dumb" || !io.stderr.isTTY || process.argv.includes("--no-color");
-  const label = noColor ? "error:" : "\u001b[31merror:\u001b[39m";
+  const [{ colorWanted }, { keepTarget, targetFromArgv }] = await Promise.all([import("./output/color.js"), import("./output/target.js")]);
+  const target = targetFromArgv(argv);
+  const red = (s: string) => keepTarget(redact(s, io.env), target);
+  const colour = colorWanted(io.env, io.stderr.isTTY === true, !argv.includes("--no-color"));
+  const label = colour ? "\u001b[31merror:\u001b[39m" : "error:";
   io.stderr.write(`${label} ${red(se.message)}\n`);
   if (se.hint) io.stderr.write(`hint: ${red(se.hint)}\n`);
   if (debug) {

@@ -3,6 +3,7 @@
  * terminal. Pure: no I/O, so every piece is unit-tested.
  */
 import type { Envelope } from "../core/envelope.js";
+import { textWidth, truncate } from "../output/width.js";
 
 /** A message in the browse session, as the list sees it. */
 export interface ListItem {
@@ -54,52 +55,8 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim();
 }
 
-/**
- * Terminal columns a code point takes: 2 for East Asian wide characters and emoji, 0
- * for combining marks and zero-width characters, else 1. A small table rather than a
- * dependency: a line must never be wider than the terminal, or it wraps and breaks the
- * prompt's redraw.
- */
-export function charWidth(cp: number): number {
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Terminal columns of plain text. */
-export function textWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += charWidth(ch.codePointAt(0)!);
-  return w;
-}
-
-/** Cuts text to `width` terminal columns, ending with "…" when cut. */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return "";
-  if (textWidth(text) <= width) return text;
-  let out = "";
-  let w = 0;
-  for (const ch of text) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width - 1) break;
-    out += ch;
-    w += cw;
-  }
-  return `${out}…`;
-}
+// The terminal-width primitives live with the other terminal output (src/output/width.ts).
+export { charWidth, textWidth, truncate } from "../output/width.js";
 
 /** Up to `max` message attributes as "name=value", binary ones as "name=<binary>". */
 export function attributeSummary(env: Envelope, max = 2): string {

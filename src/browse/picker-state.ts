@@ -190,7 +190,8 @@ export function renderPicker(state: PickerState, opts: RenderOptions): { top: st
   const q = Array.from(state.query);
   const shownQuery = q.length > room ? `…${q.slice(q.length - room + 1).join("")}` : state.query;
   const search = state.searching || state.query ? `  ${p.dim("search:")} ${p.cyan(shownQuery)}${state.searching ? "" : p.dim(" (/ to change)")}` : "";
-  const top = `${p.bold(opts.title)}${search}`;
+  // One line whatever the terminal: a wrapped title would push the list down and break the redraw.
+  const top = truncate(`${p.bold(opts.title)}${search}`, width - 1);
 
   const shown =
     visible.length > size ? `showing ${start + 1}-${Math.min(start + size, visible.length)} of ${visible.length}` : state.query ? `${visible.length} match` : "";
@@ -201,7 +202,7 @@ export function renderPicker(state: PickerState, opts: RenderOptions): { top: st
     .join(" · ");
   const help = state.searching
     ? "type to search · ↑↓ move · tab select · enter done · esc clear search"
-    : "↑↓ move · space select · enter act · / search · q quit · v view · a all · r more";
+    : "↑↓ move · space select · enter act · /search · q quit · v view · a all · r more"; // 78 columns: whole on 80
   const footer = [
     state.note ? p.yellow(truncate(state.note, width - 1)) : p.dim(truncate(status, width - 1)),
     p.dim(truncate(help, width - 1)),

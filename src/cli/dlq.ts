@@ -87,7 +87,8 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
         .choices(["auto", "native", "manual"])
         .default("auto"),
     )
-    .option("--dry-run", "show the plan and the messages that would move; move nothing")
+    .option("--dry-run", "show the plan, the totals and the first 10 messages that would move; move nothing")
+    .option("-v, --verbose", "with --dry-run: list every message that would move")
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
     .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in ~/.sqsctl/journal, or the unfinished one of an earlier run on this DLQ)")
     .option("--no-journal", "keep no journal file (a killed run cannot be resumed without duplicates)")
@@ -99,7 +100,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
         "sqsctl dlq redrive orders-dlq                          # everything back to orders",
         "sqsctl dlq redrive orders-dlq --filter \"json.errorType == 'Timeout'\" --yes",
         "sqsctl dlq redrive orders-dlq --to orders-retry --max 100 --rate 50",
-        "sqsctl dlq redrive orders-dlq --dry-run --filter \"receiveCount > `5`\"",
+        "sqsctl dlq redrive orders-dlq --dry-run --filter 'receiveCount > `5`'",
         "sqsctl dlq redrive orders-dlq --journal ~/.sqsctl/journal/orders-dlq-20261122T101500Z.ndjson   # resume",
       ]),
     )

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Help, type Command } from "commander";
 import { STATE_DIR_HELP } from "../core/state-dir.js";
 import { HELP_TOPICS } from "../help/topics.js";
 import { UsageError } from "../errors.js";
@@ -36,7 +36,7 @@ export function registerHelp(program: Command, rt: Runtime): void {
       if (!cmd) {
         throw new UsageError(
           `No command or help topic "${words.join(" ")}".`,
-          `Topics: ${Object.keys(HELP_TOPICS).join(", ")}. Commands: ${program.commands.map((c) => c.name()).join(", ")}.`,
+          `Topics: ${Object.keys(HELP_TOPICS).join(", ")}. Commands: ${new Help().visibleCommands(program).map((c) => c.name()).join(", ")}.`,
         );
       }
       cmd.outputHelp();

@@ -191,7 +191,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
       examples([
         "sqsctl export orders-dlq --file dlq.ndjson",
         "sqsctl export orders-dlq --file dlq.ndjson --delete",
-        "sqsctl export orders --file - --max 50 | jq .json",
+        "sqsctl export orders --file - --max 50 | jq -r .body",
       ]),
     )
     .action(lazy(rt, () => import("../commands/messages/export.js")));

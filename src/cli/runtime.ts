@@ -30,11 +30,15 @@ export function lazy(rt: Runtime, load: () => Promise<{ default: CommandFn }>) {
   return async (...actionArgs: unknown[]): Promise<void> => {
     const cmd = actionArgs.at(-1) as Command;
     const positional = actionArgs.slice(0, -2).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a.map(String) : [String(a)]));
-    const [{ createContext }, mod] = await Promise.all([import("../commands/context.js"), load()]);
+    const [{ createContext }, notes, mod] = await Promise.all([import("../commands/context.js"), import("../core/expression-notes.js"), load()]);
     const ctx = createContext(rt, cmd.optsWithGlobals());
+    notes.setExpressionSink((text) => ctx.ui.warn(text));
     try {
       await mod.default(ctx, positional, cmd.opts());
     } finally {
+      // A --filter comparing a field no message had: said once the command is done looking.
+      for (const text of notes.flushExpressionNotes()) ctx.ui.warn(text);
+      notes.setExpressionSink(undefined);
       ctx.close();
     }
   };

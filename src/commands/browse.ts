@@ -2,14 +2,16 @@ import { Chalk } from "chalk";
 import { durationFlag, Limits } from "../core/duration.js";
 import { compileFilter } from "../core/filter.js";
 import { parseRedrivePolicy } from "../core/redrive-policy.js";
-import { InterruptedError, OperationError, UsageError } from "../errors.js";
+import { DeclinedError, InterruptedError, OperationError, UsageError } from "../errors.js";
 import { DEFAULT_HOLD, Holder } from "../browse/holder.js";
 import type { Paint } from "../browse/list.js";
 import { confirm, Leave, type Screen } from "../browse/prompts.js";
 import { BrowseSession } from "../browse/session.js";
 import { leaveNotes, snapshotNotes } from "../browse/summary.js";
+import { colorWanted } from "../output/color.js";
 import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
 import type { CommandContext } from "./context.js";
+import { plural } from "../core/text.js";
 
 export interface BrowseOptions {
   filter?: string;
@@ -40,7 +42,8 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
   const sqs = await ctx.sqs();
   const queue = await resolveQueue(sqs, ref!);
   const attrs = await getQueueAttributes(sqs, queue.url, ["All"], ref);
-  const colour = ctx.globals.color !== false && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+  // The screen is drawn on stderr: its colour follows the same rules as everything else.
+  const colour = colorWanted(io.env, ui.stderrIsTTY, ctx.globals.color);
   const chalk = new Chalk({ level: colour ? 2 : 0 });
   const paint: Paint = { bold: chalk.bold, dim: chalk.dim, cyan: chalk.cyan, yellow: chalk.yellow, green: chalk.green, red: chalk.red };
   const screen: Screen = { input: io.stdin, output: io.stderr, signal: ctx.signal, paint };
@@ -53,10 +56,8 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
         screen,
         `${queue.name} has a redrive policy (maxReceiveCount ${policy.maxReceiveCount}). Browsing receives each message once, which counts as an attempt; one already received ${policy.maxReceiveCount} times moves to its DLQ. Continue?`,
       );
-      if (!ok) {
-        ui.info("Nothing received.");
-        return;
-      }
+      // Declined: nothing was done, and a && chain must stop (exit 1).
+      if (!ok) throw new DeclinedError("Nothing received: not confirmed.");
     }
   } catch (err) {
     if (err instanceof Leave) throw new InterruptedError("Interrupted: nothing was received.");
@@ -125,7 +126,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
       // Thrown from finally on purpose: failing to give messages back outranks how the session ended.
       // eslint-disable-next-line no-unsafe-finally
       throw new OperationError(
-        `${r.failed} message${r.failed === 1 ? "" : "s"} could not be released.`,
+        `${plural(r.failed, "message")} could not be released.`,
         `They become visible in ${queue.name} on their own within ${hold} s.`,
       );
     }

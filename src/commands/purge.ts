@@ -1,4 +1,5 @@
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
+import { plural } from "../core/text.js";
 import { OperationError } from "../errors.js";
 import { errorCode } from "../sqs/errors.js";
 import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
@@ -16,14 +17,10 @@ export default async function purge(ctx: CommandContext, [ref]: string[], opts: 
   const sqs = await ctx.sqs();
   const queue = await resolveQueue(sqs, ref!);
   const counts = messageCounts(await getQueueAttributes(sqs, queue.url, ["All"], ref));
-  const ok = await ui.confirm(
-    `Purge ${queue.name}: delete all ${counts.total} message${counts.total === 1 ? "" : "s"} (${counts.visible} visible, ${counts.inFlight} in flight, ${counts.delayed} delayed)? This cannot be undone.`,
-    { yes: opts.yes, action: `purge ${queue.name}`, typeToConfirm: queue.name },
+  await ui.requireConfirmation(
+    `Purge ${queue.name}: delete all ${plural(counts.total, "message")} (${counts.visible} visible, ${counts.inFlight} in flight, ${counts.delayed} delayed)? This cannot be undone.`,
+    { yes: opts.yes, action: `purge ${queue.name}`, typeToConfirm: queue.name, notDone: `Not purged` },
   );
-  if (!ok) {
-    ui.info("Not purged.");
-    return;
-  }
   try {
     await sqs.client.send(new PurgeQueueCommand({ QueueUrl: queue.url }));
   } catch (err) {
@@ -35,6 +32,6 @@ export default async function purge(ctx: CommandContext, [ref]: string[], opts: 
     }
     throw err;
   }
-  if (ui.format !== "table") ui.json({ purged: queue.name, url: queue.url, messages: counts.total, ...counts });
-  else ui.out(`${ui.color.green("purged")} ${ui.color.bold(queue.name)}: ${counts.total} message${counts.total === 1 ? "" : "s"} were there (${counts.visible} visible, ${counts.inFlight} in flight, ${counts.delayed} delayed). SQS may take up to 60 s to finish.`);
+  if (ui.format !== "table") ui.json({ purged: queue.name, url: queue.url, messages: counts.total, visible: counts.visible, inFlight: counts.inFlight, delayed: counts.delayed });
+  else ui.success(`purged ${ui.color.bold(queue.name)}: ${plural(counts.total, "message")} (${counts.visible} visible, ${counts.inFlight} in flight, ${counts.delayed} delayed). SQS may take up to 60 s to finish.`);
 }

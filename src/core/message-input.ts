@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { invalidBodyChar, messageSize, type AttributeValue } from "./envelope.js";
+import { lossyNumber, lossyNumberReason } from "./json-numbers.js";
 import { formatBytes } from "./size.js";
 
 /** A message ready to send, with the input line it came from. */
@@ -61,6 +62,8 @@ export function parseInputLine(text: string, line: number, rules: InputRules): L
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return invalid(`expected a JSON object like {"body": "..."}, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
   }
+  const lossy = lossyNumber(text, value);
+  if (lossy) return invalid(lossyNumberReason(lossy));
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!INPUT_FIELDS.includes(key) && !OUTPUT_ONLY.has(key)) {

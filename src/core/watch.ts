@@ -2,6 +2,7 @@
  * The live monitor's model: readings in, NDJSON samples and screen frames out.
  * Pure: no I/O, no clock (times are passed in), so every frame can be unit-tested.
  */
+import { plural } from "./text.js";
 
 /** One queue's counts at one moment, as read from GetQueueAttributes. */
 export interface Reading {
@@ -239,7 +240,7 @@ export function renderFrame(model: WatchModel, o: FrameOptions): string[] {
   const spare = width - fixed - nameW - 1;
   const sparkW = spare >= 6 ? Math.min(40, spare) : 0;
 
-  const count = o.leftOut ? `${rows.length} of ${rows.length + o.leftOut} queues (narrow with --prefix)` : `${rows.length} queue${rows.length === 1 ? "" : "s"}`;
+  const count = o.leftOut ? `${rows.length} of ${rows.length + o.leftOut} queues (narrow with --prefix)` : `${plural(rows.length, "queue")}`;
   const title = `${p.bold("sqsctl watch")}  ${count}  ${o.interval}  ${o.target}`;
   const right = `${o.clock}  ${p.dim("q to quit")}`;
   const gap = width - visibleLength(title) - visibleLength(right);

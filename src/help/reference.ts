@@ -1,9 +1,10 @@
 import { Help, type Command } from "commander";
 
 /**
- * The command reference (docs/commands.md, and the README's block) rendered from the
- * same --help text users see, so the two can never drift. Pure: takes the program,
- * returns Markdown; `npm run docs` writes it and a test checks it is current.
+ * The command reference (docs/commands.md) rendered from the same --help text users
+ * see, so the two can never drift. Pure: takes the program, returns Markdown;
+ * `npm run docs` writes it and a test checks it is current. The README does not
+ * repeat it: it links here.
  */
 
 const WIDTH = 100;
@@ -50,26 +51,4 @@ export function commandsMarkdown(program: Command, topics: Record<string, { summ
   for (const e of entries) out.push("", `## ${e.path}`, "", "```text", e.help, "```");
   for (const [name, t] of Object.entries(topics)) out.push("", `## sqsctl help ${name}`, "", "```text", t.text.trimEnd(), "```");
   return `${out.join("\n")}\n`;
-}
-
-/** The README block: each command's help (and each topic) folded under its name. */
-export function readmeBlock(program: Command, topics: Record<string, { summary: string; text: string }>): string {
-  const entries = collect(program, { text: "" });
-  const out: string[] = [`<!-- ${GENERATED_NOTE} -->`];
-  const fold = (title: string, text: string) => out.push(`<details><summary><code>${title}</code></summary>`, "", "```text", text, "```", "", "</details>");
-  for (const e of entries) fold(e.path, e.help);
-  for (const [name, t] of Object.entries(topics)) fold(`sqsctl help ${name}`, t.text.trimEnd());
-  out.push("", "The same on one page: [docs/commands.md](docs/commands.md).");
-  return out.join("\n");
-}
-
-export const README_START = "<!-- commands:start -->";
-export const README_END = "<!-- commands:end -->";
-
-/** README text with the block between the markers replaced, or undefined when the markers are absent. */
-export function spliceReadme(readme: string, block: string): string | undefined {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) return undefined;
-  return `${readme.slice(0, start + README_START.length)}\n${block}\n${readme.slice(end)}`;
 }

@@ -33,7 +33,10 @@ Writing expressions
   \`3\`         a number (or any JSON: \`"eu"\`, \`null\`) literal: backticks. In bash
               and zsh put an expression with backticks in single quotes, or the
               shell runs them
-  == != < <= > >=   comparisons;  && || !   and, or, not
+  "x"         a FIELD named x, not text: json.errorType == "Timeout" compares
+              with a field called Timeout and matches nothing (sqsctl warns when
+              no message has such a field). Text is 'Timeout'
+  == != < <= > >=   comparisons (= alone is an error);  && || !   and, or, not
   a.b.c       a missing field is null, never an error
   Functions: contains, starts_with, ends_with, length, to_number, to_string,
   type, keys, values, max, min, sort, join, not_null
@@ -64,13 +67,64 @@ In commands:
   sqsctl browse orders-dlq --filter 'receiveCount > \`5\`'
 `,
   },
+  output: {
+    summary: "where results, notes and errors go; -o, -q, --query; JSON naming; colour and width",
+    text: `Output: the rules every command follows
+
+stdout: results, and only results
+  What you asked to see (lists, records, messages) or what a command made (a
+  MessageId, a queue URL), in the format of -o:
+    -o table   the default on a terminal: tables that fit its width (long names
+               wrap; message previews are cut); plain aligned columns when piped
+    -o json    one JSON document
+    -o ndjson  one JSON object a line
+  Message streams (receive, tail, dlq inspect, export --file -) print NDJSON
+  envelopes when stdout is not a terminal, without -o.
+  With -o json or ndjson, commands that change things print their summary as JSON
+  here ({"purged", "messages", ...}, {"sent", "failed", ...}).
+
+stderr: everything else
+  Progress, notes, and the summary of work done on a terminal ("sent 300 messages
+  in 1.2s", "purged orders"), silenced by -q. Warnings and errors always print.
+  So 'sqsctl ... -o json | jq' always reads clean JSON, and 'sqsctl ... -q' prints
+  only results and problems.
+
+JSON names
+  Every key sqsctl names is camelCase (messageId, inFlight, maxReceiveCount).
+  Names that are your data or SQS's are kept as they are: message attribute
+  names, tag keys, queue attribute names under "attributes" (VisibilityTimeout, as
+  'aws sqs get-queue-attributes' prints them), queue names used as keys, and a
+  message attribute's value {"DataType", "StringValue" | "BinaryValue"}, which is
+  SQS's own shape and what send-batch and import read back.
+
+--query EXPR
+  JMESPath (the language of the AWS CLI's --query) applied to the JSON result
+  before it is printed: to the document with -o json (the default with --query),
+  to each line with -o ndjson. Put the expression in single quotes in bash.
+    sqsctl queues list --query '[].name'
+    sqsctl queues list --query '[?visible > \`0\`].{name: name, visible: visible}'
+    sqsctl send orders hello --query messageId
+    sqsctl receive orders --max 5 -o ndjson --query body
+  A field that does not exist gives null, as in the AWS CLI.
+
+Colour
+  On for a terminal; off with --no-color, NO_COLOR=1 (an empty NO_COLOR is
+  ignored, per no-color.org), TERM=dumb, JSON output, or when piped.
+  FORCE_COLOR=1 (any value but 0 or false) forces it on when piped.
+  TERM=dumb also draws tables with ASCII (+-|) instead of box characters.
+
+Exit codes: see 'sqsctl help exit-codes'. Answering "no" to a confirmation exits
+1 and Ctrl-C at a prompt exits 130, so 'sqsctl purge q && next-step' stops.
+`,
+  },
   "exit-codes": {
     summary: "what each exit code means",
     text: `Exit codes
 
   0    success
   1    the operation failed, wholly or partly (some messages not sent, moved or
-       deleted; a queue that does not exist; the server unreachable)
+       deleted; a queue that does not exist; the server unreachable), or you
+       answered "no" to a confirmation: nothing was done
   2    usage error or invalid input: a bad flag or value, an invalid input line
        (nothing is sent), or a destructive command run without a terminal and
        without --yes

@@ -42,4 +42,6 @@ export interface GlobalOptions {
   color: boolean;
   quiet?: boolean;
   debug?: boolean;
+  /** --query: JMESPath applied to every JSON / NDJSON result. */
+  query?: string;
 }

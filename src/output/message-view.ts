@@ -22,12 +22,13 @@ export function printMessage(ui: Ui, env: Envelope, n: number): void {
   }
   const c = ui.color;
   const meta = [
-    env.receiveCount !== undefined ? `received ${env.receiveCount}×` : "",
+    env.receiveCount !== undefined ? `received ${env.receiveCount}${ui.ascii ? "x" : "×"}` : "",
     env.sentAt ? `sent ${age(env.sentAt)}` : "",
     env.groupId ? `group ${env.groupId}` : "",
     env.dedupId ? `dedup ${env.dedupId}` : "",
   ].filter(Boolean);
-  ui.out(`${c.dim(`── ${n} ─`)} ${c.bold(env.messageId ?? "")}  ${c.dim(meta.join(" · "))}`);
+  const [rule, dot] = ui.ascii ? ["--", "-"] : ["──", "·"];
+  ui.out(`${c.dim(`${rule} ${n} ${rule[0]}`)} ${c.bold(env.messageId ?? "")}  ${c.dim(meta.join(` ${dot} `))}`);
   for (const [name, v] of Object.entries(env.messageAttributes ?? {})) {
     const value = v.StringValue ?? (v.BinaryValue !== undefined ? `<${Buffer.from(v.BinaryValue, "base64").length} bytes>` : "");
     ui.out(`  ${c.cyan(name)}${c.dim(`:${v.DataType}`)} = ${value}`);

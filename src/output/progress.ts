@@ -14,7 +14,7 @@ export interface Progress {
 export async function startProgress(ui: Ui, render: () => string, everyMs = 200): Promise<Progress> {
   if (!ui.stderrIsTTY || ui.quiet) return { stop() {} };
   const stream = ui.io.stderr;
-  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+  const frames = ui.ascii ? ["|", "/", "-", "\\"] : ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
   let frame = 0;
   const draw = () => {
     const cols = stream.columns && stream.columns > 10 ? stream.columns - 1 : 79;

@@ -1,13 +1,20 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import { UsageError } from "../errors.js";
+import { compileQuery } from "../core/filter.js";
+import { DeclinedError, InterruptedError, UsageError } from "../errors.js";
+import { asciiOnly, colorWanted } from "./color.js";
 import type { GlobalOptions, Io, OutputFormat } from "./io.js";
 import { redact } from "./redact.js";
+import { ASCII_BORDERS, layoutTable, withoutRowLines, type Overflow } from "./table.js";
+import { keepTarget, targetFlags } from "./target.js";
 
 export interface Column<T> {
   header: string;
-  /** Field name used in plain (piped) output headers and nothing else. */
   value: (row: T) => string | number | boolean | null | undefined;
   align?: "left" | "right";
+  /** When the table is wider than the terminal: "wrap" (default, nothing is lost) or "truncate" (previews such as a body). */
+  overflow?: Overflow;
+  /** Print the header as written even when piped (an expression such as json.errorType), not upper-cased. */
+  literal?: boolean;
 }
 
 /**
@@ -26,6 +33,12 @@ export class Ui {
   readonly stdinIsTTY: boolean;
   readonly quiet: boolean;
   readonly debugEnabled: boolean;
+  /** TERM=dumb: ASCII table borders and ellipses. */
+  readonly ascii: boolean;
+  /** --query, compiled: applied to every JSON document and NDJSON line this Ui writes. */
+  private readonly query: ((value: unknown) => unknown) | undefined;
+  /** --local / --endpoint-url / --profile / --region as given, for the commands hints suggest. */
+  private readonly target: string[];
 
   constructor(
     readonly io: Io,
@@ -34,18 +47,31 @@ export class Ui {
     this.stdoutIsTTY = io.stdout.isTTY === true;
     this.stderrIsTTY = io.stderr.isTTY === true;
     this.stdinIsTTY = io.stdin.isTTY === true;
+    if (globals.query !== undefined && globals.output === "table") {
+      throw new UsageError("--query applies to JSON: it cannot be used with -o table.", "Use -o json (the default with --query) or -o ndjson.");
+    }
+    this.query = globals.query !== undefined ? compileQuery(globals.query) : undefined;
     this.formatExplicit = globals.output !== undefined;
-    this.format = globals.output ?? "table";
+    // --query without -o means JSON, as in the AWS CLI (commands that stream still stream NDJSON when piped).
+    this.format = globals.output ?? (this.query ? "json" : "table");
     this.quiet = globals.quiet === true;
     this.debugEnabled = globals.debug === true;
-    // Priority: --no-color > NO_COLOR > TERM=dumb > machine output > TTY detection.
-    this.colorEnabled =
-      globals.color !== false &&
-      io.env.NO_COLOR === undefined &&
-      io.env.TERM !== "dumb" &&
-      this.format === "table" &&
-      this.stdoutIsTTY;
+    this.ascii = asciiOnly(io.env);
+    // Tables and notes are coloured; JSON never is (see src/output/color.ts for the priority).
+    this.colorEnabled = colorWanted(io.env, this.stdoutIsTTY, globals.color) && this.format === "table";
     this.color = new Chalk({ level: this.colorEnabled ? 2 : 0 });
+    this.target = targetFlags(globals);
+  }
+
+  /** Terminal width for tables: the terminal's, else $COLUMNS, else 80. */
+  get width(): number {
+    const cols = this.io.stdout.columns || Number(this.io.env.COLUMNS) || 80;
+    return Math.max(20, cols);
+  }
+
+  /** "…", or "..." on a dumb terminal. */
+  get ellipsis(): string {
+    return this.ascii ? "..." : "…";
   }
 
   /** Machine-readable output wanted on stdout: -o json/ndjson, or piped without -o for streams. */
@@ -71,13 +97,19 @@ export class Ui {
     });
   }
 
-  /** One JSON document (-o json) or one object (a line of NDJSON). */
+  /** One JSON document (-o json) or one object (a line of NDJSON); --query applies. */
   json(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, this.format === "json" ? 2 : undefined)}\n`);
+    this.io.stdout.write(`${JSON.stringify(this.query ? this.query(value) : value, null, this.format === "json" ? 2 : undefined)}\n`);
   }
 
+  /** One NDJSON line; --query applies to each line. */
   ndjsonLine(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value)}\n`);
+    this.io.stdout.write(`${JSON.stringify(this.query ? this.query(value) : value)}\n`);
+  }
+
+  /** Many NDJSON lines in one write (a batch of messages). */
+  ndjsonLines(values: unknown[]): void {
+    if (values.length) this.io.stdout.write(values.map((v) => `${JSON.stringify(this.query ? this.query(v) : v)}\n`).join(""));
   }
 
   /**
@@ -91,7 +123,15 @@ export class Ui {
       return;
     }
     const cells = rows.map((r) => columns.map((c) => cellText(c.value(r))));
-    this.out(this.renderTable(columns.map((c) => c.header), cells, columns.map((c) => c.align ?? "left")));
+    this.out(
+      this.renderTable(
+        columns.map((c) => c.header),
+        cells,
+        columns.map((c) => c.align ?? "left"),
+        columns.map((c) => c.overflow ?? "wrap"),
+        columns.map((c) => c.literal === true),
+      ),
+    );
   }
 
   /** A single record as "key  value" lines (or JSON). */
@@ -101,17 +141,31 @@ export class Ui {
     for (const [k, v] of pairs) this.out(`${this.color.bold(k.padEnd(width))}  ${v}`);
   }
 
-  renderTable(headers: string[], rows: string[][], align: Array<"left" | "right">): string {
+  /**
+   * On a terminal: a box table that fits its width (the widest columns wrap, or are cut
+   * when marked "truncate"); ASCII borders on TERM=dumb. Piped: plain columns, never cut.
+   */
+  renderTable(
+    headers: string[],
+    rows: string[][],
+    align: Array<"left" | "right">,
+    overflow: Overflow[] = headers.map(() => "wrap"),
+    literal: boolean[] = headers.map(() => false),
+  ): string {
     if (this.stdoutIsTTY) {
+      const fitted = layoutTable(headers, rows, overflow, this.width, this.ellipsis, align);
       // Loaded here so piped output and --help never pay for it.
       const Table = requireTable();
       const table = new Table({
-        head: headers.map((h) => this.color.bold(h)),
+        head: fitted.headers.map((h) => this.color.bold(h)),
         colAligns: align,
+        ...(fitted.colWidths ? { colWidths: fitted.colWidths } : {}),
+        ...(this.ascii ? { chars: ASCII_BORDERS } : {}),
         style: { head: [], border: this.colorEnabled ? ["grey"] : [] },
       });
-      for (const r of rows) table.push(r);
-      return table.toString();
+      for (const r of fitted.rows) table.push(r);
+      // A line between rows only when some cell wraps: one-line rows stay compact on a 24-row terminal.
+      return fitted.rows.some((r) => r.some((c) => c.includes("\n"))) ? table.toString() : withoutRowLines(table.toString());
     }
     // Piped: plain aligned columns that awk/cut can read.
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -120,27 +174,33 @@ export class Ui {
         .map((c, i) => (align[i] === "right" ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
         .join("  ")
         .trimEnd();
-    return [line(headers.map((h) => h.toUpperCase())), ...rows.map(line)].join("\n");
+    return [line(headers.map((h, i) => (literal[i] ? h : h.toUpperCase()))), ...rows.map(line)].join("\n");
   }
 
   // ---- stderr: everything else ----
 
-  /** Progress and notes; silenced by --quiet. */
+  /** Progress and notes, and the summary of work done; silenced by --quiet. */
   info(text: string): void {
-    if (!this.quiet) this.io.stderr.write(`${this.redact(text)}\n`);
+    if (!this.quiet) this.io.stderr.write(`${this.say(text)}\n`);
   }
 
+  /** The summary of work done ("✔ purged orders"): stderr, silenced by --quiet. */
   success(text: string): void {
-    this.info(`${this.color.green("✔")} ${text}`);
+    this.info(`${this.color.green(this.ascii ? "ok" : "✔")} ${text}`);
   }
 
   warn(text: string): void {
-    this.io.stderr.write(`${this.color.yellow("warning:")} ${this.redact(text)}\n`);
+    this.io.stderr.write(`${this.color.yellow("warning:")} ${this.say(text)}\n`);
   }
 
   error(text: string, hint?: string): void {
-    this.io.stderr.write(`${this.color.red("error:")} ${this.redact(text)}\n`);
-    if (hint) this.io.stderr.write(`${this.color.dim("hint:")} ${this.redact(hint)}\n`);
+    this.io.stderr.write(`${this.color.red("error:")} ${this.say(text)}\n`);
+    if (hint) this.io.stderr.write(`${this.color.dim("hint:")} ${this.say(hint)}\n`);
+  }
+
+  /** Diagnostic text as printed: redacted, and suggested sqsctl commands aimed where this one was. */
+  private say(text: string): string {
+    return keepTarget(this.redact(text), this.target);
   }
 
   debug(text: string): void {
@@ -165,7 +225,7 @@ export class Ui {
    */
   async confirm(
     question: string,
-    opts: { yes?: boolean | undefined; action: string; flag?: string; typeToConfirm?: string },
+    opts: { yes?: boolean | undefined; action: string; flag?: string; typeToConfirm?: string; interruptThrows?: boolean },
   ): Promise<boolean> {
     if (opts.yes) return true;
     if (!this.interactive) {
@@ -186,8 +246,28 @@ export class Ui {
       }
       return await prompts.confirm({ message: question, default: false }, { output });
     } catch (err) {
-      if (err instanceof Error && err.name === "ExitPromptError") return false;
+      if (err instanceof Error && err.name === "ExitPromptError") {
+        if (opts.interruptThrows) throw new InterruptedError(`Interrupted at the question: nothing was done.`);
+        return false;
+      }
       throw err;
+    }
+  }
+
+  /**
+   * Confirms a destructive action the command cannot do without: a "no" (or the wrong
+   * name typed) exits 1 and Ctrl-C at the prompt exits 130, so `sqsctl purge q && next`
+   * stops. `notDone` says what did not happen ("Not purged").
+   */
+  async requireConfirmation(
+    question: string,
+    opts: { yes?: boolean | undefined; action: string; flag?: string; typeToConfirm?: string; notDone: string },
+  ): Promise<void> {
+    const ok = await this.confirm(question, { ...opts, interruptThrows: true });
+    if (!ok) {
+      throw new DeclinedError(
+        opts.typeToConfirm !== undefined ? `${opts.notDone}: the name typed was not ${opts.typeToConfirm}.` : `${opts.notDone}: not confirmed.`,
+      );
     }
   }
 }

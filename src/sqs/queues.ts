@@ -8,7 +8,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { arnFor, parseQueueRef, type QueueRef } from "../core/queue-ref.js";
 import { parseRedrivePolicy, type RedrivePolicy } from "../core/redrive-policy.js";
-import { OperationError, UsageError } from "../errors.js";
+import { suggestSimilar } from "../core/suggest.js";
+import { OperationError, SqsctlError, UsageError } from "../errors.js";
 import type { SqsContext } from "./client.js";
 import { errorCode } from "./errors.js";
 
@@ -33,20 +34,25 @@ export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, wh
     );
   }
   let url: string;
-  if (ref.kind === "url") {
-    url = ref.url;
-  } else {
-    const out = await ctx.send<{ QueueUrl?: string }>(
-      new GetQueueUrlCommand({
-        QueueName: ref.name,
-        ...(ref.kind === "arn" ? { QueueOwnerAWSAccountId: ref.accountId } : {}),
-      }),
-      ref.input,
-    );
-    if (!out.QueueUrl) throw new UsageError(`${what}: the server returned no URL for "${ref.input}".`);
-    url = out.QueueUrl;
+  let attrs: Record<string, string>;
+  try {
+    if (ref.kind === "url") {
+      url = ref.url;
+    } else {
+      const out = await ctx.send<{ QueueUrl?: string }>(
+        new GetQueueUrlCommand({
+          QueueName: ref.name,
+          ...(ref.kind === "arn" ? { QueueOwnerAWSAccountId: ref.accountId } : {}),
+        }),
+        ref.input,
+      );
+      if (!out.QueueUrl) throw new UsageError(`${what}: the server returned no URL for "${ref.input}".`);
+      url = out.QueueUrl;
+    }
+    attrs = await getQueueAttributes(ctx, url, ["QueueArn"], ref.input);
+  } catch (err) {
+    throw await withSuggestion(ctx, ref.name, err);
   }
-  const attrs = await getQueueAttributes(ctx, url, ["QueueArn"], ref.input);
   const arn = attrs.QueueArn ?? arnFor(ctx.region, url.split("/").at(-2) ?? "000000000000", ref.name);
   // An ARN or URL names an account. AWS answers for that account; some servers look
   // queues up by name only and would hand back this account's queue of the same name
@@ -59,6 +65,25 @@ export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, wh
     );
   }
   return { name: ref.name, url, arn, fifo: ref.name.endsWith(".fifo") };
+}
+
+/**
+ * A queue that does not exist: the error says which existing names are close ("did you
+ * mean orders-dlq?"). The names are fetched only here, on the error path.
+ */
+async function withSuggestion(ctx: SqsContext, name: string, err: unknown): Promise<unknown> {
+  if (!(err instanceof SqsctlError) || !/QueueDoesNotExist|NonExistentQueue/.test(errorCode((err as { cause?: unknown }).cause ?? err))) return err;
+  let names: string[];
+  try {
+    const out = await ctx.client.send(new ListQueuesCommand({ MaxResults: 1000 }));
+    names = (out.QueueUrls ?? []).map((u) => u.replace(/\/$/, "").split("/").at(-1) ?? u);
+  } catch {
+    return err;
+  }
+  const close = suggestSimilar(name, names);
+  if (close.length === 0) return err;
+  const hint = `Did you mean ${close.map((n) => `"${n}"`).join(" or ")}?${err.hint ? ` ${err.hint}` : ""}`;
+  return new OperationError(err.message, hint, { cause: (err as { cause?: unknown }).cause ?? err });
 }
 
 export async function getQueueAttributes(

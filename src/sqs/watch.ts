@@ -23,7 +23,8 @@ const gone = (err: unknown) => /QueueDoesNotExist|NonExistentQueue/.test(errorCo
 export class QueuePoller {
   private named: Array<{ name: string; url: string }> | undefined;
   private readonly dlqUrls = new Map<string, string | null>();
-  private readonly knownDlqs = new Set<string>();
+  private readonly dlqDecided = new Map<string, boolean>();
+  private allDlqArns: Promise<Set<string>> | undefined;
   /** How many matching queues were left out by the limit at the last read. */
   leftOut = 0;
 
@@ -37,15 +38,7 @@ export class QueuePoller {
   async read(): Promise<Reading[]> {
     let targets: Array<{ name: string; url: string }>;
     if (this.refs.length > 0) {
-      this.named ??= await Promise.all(
-        this.refs.map(async (r) => {
-          const q = await resolveQueue(this.sqs, r);
-          // A DLQ watched without its sources is still shown as one, where the server can tell.
-          const sources = await listDeadLetterSources(this.sqs, q.url).catch(() => undefined);
-          if (sources && sources.length > 0) this.knownDlqs.add(q.name);
-          return q;
-        }),
-      );
+      this.named ??= await Promise.all(this.refs.map((r) => resolveQueue(this.sqs, r)));
       targets = this.named;
     } else {
       const urls = (await listQueueUrls(this.sqs, this.prefix)).sort();
@@ -53,6 +46,12 @@ export class QueuePoller {
       targets = urls.slice(0, this.limit).map((url) => ({ url, name: url.replace(/\/$/, "").split("/").at(-1) ?? url }));
     }
     const readings = (await mapLimit(targets, 8, (t) => this.readOne(t.name, t.url))).filter((r): r is Reading => r !== null);
+    // A DLQ is marked (and its growth shown) even when its source queue is not on screen.
+    const urls = new Map(targets.map((t) => [t.name, t.url]));
+    const watchedDlqs = new Set(readings.flatMap((r) => (r.dlq ? [r.dlq.arn] : [])));
+    await mapLimit(readings, 8, async (r) => {
+      if (!watchedDlqs.has(r.arn)) r.knownDlq = await this.isSomeonesDlq(r, urls.get(r.name)!);
+    });
 
     // DLQ depth: from this read when the DLQ is watched too, else one more request.
     const byArn = new Map(readings.map((r) => [r.arn, r]));
@@ -86,9 +85,37 @@ export class QueuePoller {
       visible: Number(a.ApproximateNumberOfMessages ?? 0),
       inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
       delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
-      knownDlq: this.knownDlqs.has(name),
       dlq: policy ? { arn: policy.deadLetterTargetArn, name: policy.deadLetterTargetArn.split(":").at(-1) ?? "", depth: null } : null,
     };
+  }
+
+  /**
+   * Whether some queue names this one as its dead-letter queue: decided once per queue,
+   * with ListDeadLetterSourceQueues where the server has it, else from every queue's
+   * RedrivePolicy (read once for the session).
+   */
+  private async isSomeonesDlq(r: Reading, url: string): Promise<boolean> {
+    let known = this.dlqDecided.get(r.name);
+    if (known === undefined) {
+      const sources = await listDeadLetterSources(this.sqs, url).catch(() => null);
+      if (sources) known = sources.length > 0;
+      else if (sources === undefined) {
+        this.allDlqArns ??= this.scanDlqArns().catch(() => new Set<string>());
+        known = (await this.allDlqArns).has(r.arn);
+      } else known = false;
+      this.dlqDecided.set(r.name, known);
+    }
+    return known;
+  }
+
+  private async scanDlqArns(): Promise<Set<string>> {
+    const arns = new Set<string>();
+    await mapLimit(await listQueueUrls(this.sqs), 8, async (u) => {
+      const a = await getQueueAttributes(this.sqs, u, ["RedrivePolicy"]).catch(() => undefined);
+      const p = parseRedrivePolicy(a?.RedrivePolicy);
+      if (p) arns.add(p.deadLetterTargetArn);
+    });
+    return arns;
   }
 
   private async dlqUrl(arn: string, name: string): Promise<string | null> {

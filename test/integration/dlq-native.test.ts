@@ -43,7 +43,7 @@ describe("native redrive (message move tasks, on local-aws-sqs)", () => {
 
     // THEN
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("native (no --filter or --max, and the server has message move tasks)");
+    expect(r.stderr).toContain("strategy  native: no --filter or --max, and the server has message move tasks");
     expect(JSON.parse(r.stdout)).toMatchObject({ strategy: "native", moved: 20, failed: 0, status: "COMPLETED" });
     expect(await dlqCount()).toBe(0);
     const back = await drain(server.client, "billing");

@@ -77,14 +77,15 @@ describe("send", () => {
       "--attr", "s=text", "--attr", "n:Number=3.5", "--attr", `b:Binary=@${bin}`, "--attr", "c:String.custom=x", "-o", "json",
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const sent = JSON.parse(r.stdout) as { MessageId: string; SequenceNumber?: string };
-    expect(sent.MessageId).toBeTruthy();
+    const sent = JSON.parse(r.stdout) as { messageId: string; sequenceNumber?: string };
+    expect(sent.messageId).toBeTruthy();
+    expect(sent.sequenceNumber).toBeTruthy();
 
     const got = await cli(["receive", "send-attrs.fifo", "--delete", "--wait", "1s", "-o", "ndjson"]);
     expect(got.code, got.stderr).toBe(0);
     const [env] = ndjson(got.stdout);
     expect(env).toMatchObject({
-      messageId: sent.MessageId,
+      messageId: sent.messageId,
       body: '{"hello": "world"}',
       groupId: "g1",
       dedupId: "d1",

@@ -7,5 +7,5 @@ export default async function cancel(ctx: CommandContext, [handle]: string[]): P
   const sqs = await ctx.sqs();
   const moved = await cancelMoveTask(sqs, handle!);
   if (ui.format !== "table") ui.json({ cancelled: handle, moved });
-  else ui.out(`${ui.color.green("cancelled")} the move task; ${plural(moved, "message")} had moved (they stay moved; the rest stay in the DLQ).`);
+  else ui.success(`cancelled the move task; ${plural(moved, "message")} had moved: they stay moved, the rest stay in the DLQ.`);
 }

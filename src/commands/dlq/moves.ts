@@ -1,7 +1,6 @@
 import { nameOf } from "../../core/queue-ref.js";
-import { UsageError } from "../../errors.js";
 import { resolveQueue } from "../../sqs/queues.js";
-import { listMoveTasks } from "../../sqs/redrive/native.js";
+import { listMoveTasks, noMoveTasks } from "../../sqs/redrive/native.js";
 import type { CommandContext } from "../context.js";
 import { when } from "./render.js";
 
@@ -10,12 +9,7 @@ export default async function moves(ctx: CommandContext, [ref]: string[]): Promi
   const sqs = await ctx.sqs();
   const dlq = await resolveQueue(sqs, ref!, "DLQ");
   const tasks = await listMoveTasks(sqs, dlq.arn, dlq.name);
-  if (!tasks) {
-    throw new UsageError(
-      `The server at ${sqs.endpoint} has no message move tasks (ListMessageMoveTasks), so there are none to list.`,
-      "sqsctl's manual redrives keep a journal instead: see ~/.sqsctl/journal.",
-    );
-  }
+  if (!tasks) throw noMoveTasks(sqs.endpoint, "ListMessageMoveTasks", "there are none to list");
   if (tasks.length === 0 && ui.format === "table") {
     ui.info(`No move tasks on ${dlq.name}. Start one with: sqsctl dlq redrive ${dlq.name}`);
     return;

@@ -58,7 +58,8 @@ export async function runNative(
     ...(task?.failureReason ? { failureReason: task.failureReason } : {}),
   };
   if (ui.format !== "table") ui.json(summary);
-  else ui.out(`${task?.status === "COMPLETED" ? ui.color.green("moved") : ui.color.yellow(task?.status ?? "unknown")} ${plural(summary.moved, "message")} from ${dlq.name} to ${targetLabel} (native move task, ${summary.seconds}s)`);
+  else if (task?.status === "COMPLETED") ui.success(`moved ${plural(summary.moved, "message")} from ${dlq.name} to ${targetLabel}: native move task, ${summary.seconds}s`);
+  else ui.info(`${ui.color.yellow(task?.status ?? "unknown")}: ${plural(summary.moved, "message")} moved from ${dlq.name} to ${targetLabel}: native move task, ${summary.seconds}s`);
   if (task?.status === "FAILED" || task?.status === "CANCELLED") {
     throw new PartialFailure(`The move task ${task.status === "FAILED" ? `failed: ${task.failureReason ?? "no reason given"}` : "was cancelled"}.`, describe(task));
   }

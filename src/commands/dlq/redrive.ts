@@ -24,6 +24,7 @@ interface Opts {
   journal?: string | boolean;
   concurrency: string;
   hold: string;
+  verbose?: boolean;
 }
 
 export default async function redrive(ctx: CommandContext, [ref]: string[], opts: Opts): Promise<void> {
@@ -54,16 +55,16 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   if (opts.strategy === "native") {
     if (!tasks) throw new UsageError(`The server at ${sqs.endpoint} has no message move tasks (StartMessageMoveTask).`, "Use --strategy manual (or auto).");
     strategy = "native";
-    why = "--strategy native";
+    why = "chosen with --strategy native";
   } else if (opts.strategy === "manual") {
     strategy = "manual";
-    why = "--strategy manual";
+    why = "chosen with --strategy manual";
   } else if (limited) {
     strategy = "manual";
-    why = `${opts.filter ? "--filter" : "--max"} needs the manual engine (SQS move tasks move everything)`;
+    why = `${opts.filter ? "--filter" : "--max"} needs the manual engine: SQS move tasks move everything`;
   } else if (!tasks) {
     strategy = "manual";
-    why = "this server has no message move tasks (StartMessageMoveTask)";
+    why = "this server has no message move tasks, StartMessageMoveTask";
   } else {
     strategy = "native";
     why = "no --filter or --max, and the server has message move tasks";
@@ -88,27 +89,24 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
       "Say where with --to QUEUE.",
     );
   }
-  const targetLabel = to ? to.name : single ? single.name : `each message's source queue (${sources.map((s) => s.name).join(", ") || "from DeadLetterQueueSourceArn"})`;
+  const targetLabel = to ? to.name : single ? single.name : `each message's source queue: ${sources.map((s) => s.name).join(", ") || "from DeadLetterQueueSourceArn"}`;
 
   const planPairs: Array<[string, string]> = [
-    ["from", `${dlq.name} (${plural(visible, "message")} visible${inFlight ? `, ${inFlight} in flight` : ""})`],
+    ["from", `${dlq.name}, ${plural(visible, "message")} visible${inFlight ? `, ${inFlight} in flight` : ""}`],
     ["to", targetLabel],
     ["moving", `${max !== undefined ? `at most ${max}` : opts.filter ? "the messages matching" : "all"}${opts.filter ? ` ${opts.filter}` : ""}`],
-    ["strategy", `${strategy} (${why})`],
+    ["strategy", `${strategy}: ${why}`],
     ["rate", rate ? `${rate} messages/s` : "as fast as possible"],
   ];
 
-  if (opts.dryRun) return dryRun(ctx, dlq, filter, max, planPairs, { strategy, target: targetLabel });
+  if (opts.dryRun) return dryRun(ctx, dlq, filter, max, planPairs, { strategy, target: targetLabel }, opts.verbose === true);
 
   for (const [k, v] of planPairs) ui.info(`${k.padEnd(9)} ${v}`);
-  const ok = await ui.confirm(`Move ${max !== undefined ? `up to ${max}` : opts.filter ? "the matching" : `all ${visible}`} messages from ${dlq.name} to ${targetLabel}?`, {
+  await ui.requireConfirmation(`Move ${max !== undefined ? `up to ${max}` : opts.filter ? "the matching" : `all ${visible}`} messages from ${dlq.name} to ${targetLabel}?`, {
     yes: opts.yes,
     action: `redrive ${dlq.name}`,
+    notDone: "Nothing moved",
   });
-  if (!ok) {
-    ui.info("Nothing moved.");
-    return;
-  }
 
   if (strategy === "native") {
     return runNative(ctx, sqs, dlq, to, rate, targetLabel);
@@ -117,6 +115,9 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   await runManual(ctx, { dlq, to, single, filter, max, rate, concurrency, hold, opts, targetLabel });
 }
 
+/** Messages a dry run lists on a terminal without --verbose. */
+const DRY_RUN_PREVIEW = 10;
+
 async function dryRun(
   ctx: CommandContext,
   dlq: QueueHandle,
@@ -124,6 +125,7 @@ async function dryRun(
   max: number | undefined,
   plan: Array<[string, string]>,
   json: { strategy: string; target: string },
+  verbose: boolean,
 ): Promise<void> {
   const { ui } = ctx;
   const sqs = await ctx.sqs();
@@ -133,12 +135,20 @@ async function dryRun(
     if (ui.format === "json") {
       ui.json({ dryRun: true, strategy: json.strategy, from: dlq.name, target: json.target, matching: messages.length, scanned: snap.scanned, messages });
     } else {
+      // Totals first, then a bounded preview: 300 messages must not scroll the plan away.
       const write = ui.streamsNdjson ? (l: string) => ui.info(l) : (l: string) => ui.out(l);
       write(`Dry run: nothing will be moved.`);
       for (const [k, v] of plan) write(`  ${k.padEnd(9)} ${v}`);
-      write(`  would move ${plural(messages.length, "message")} (of ${snap.scanned} looked at)`);
-      if (!ui.streamsNdjson) ui.out("");
-      printMessages(ui, messages);
+      write(`  would move ${plural(messages.length, "message")}, of ${snap.scanned} looked at`);
+      if (ui.streamsNdjson) return printMessages(ui, messages);
+      const shown = verbose ? messages : messages.slice(0, DRY_RUN_PREVIEW);
+      if (shown.length) {
+        ui.out("");
+        printMessages(ui, shown);
+      }
+      if (shown.length < messages.length) {
+        ui.out(`${ui.ellipsis}and ${plural(messages.length - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
+      }
     }
   } finally {
     await snap.release();
@@ -270,13 +280,14 @@ function printSummary(ctx: CommandContext, s: Record<string, unknown> & { moved:
     return;
   }
   const rate = s.seconds > 0 ? Math.round(s.moved / s.seconds) : s.moved;
-  ui.out(`${ui.color.green("moved")} ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel} (manual, ${s.seconds}s, ${rate}/s)`);
+  // The summary of work done: stderr, silenced by -q (the JSON summary is the stdout result).
+  ui.success(`moved ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel}: manual, ${s.seconds}s, ${rate}/s`);
   const skippedWhy = [m.opts.filter ? "did not match --filter" : "", m.max !== undefined ? "over --max" : ""].filter(Boolean).join(" or ") || "no target";
-  ui.out(`  skipped     ${s.skipped}${s.skipped ? ` (${skippedWhy}; left in the DLQ)` : ""}`);
-  ui.out(`  failed      ${s.failed}${s.failed ? " (send failed; left in the DLQ)" : ""}`);
-  ui.out(`  duplicates  ${s.duplicates}${s.duplicates ? ` (${s.possibleDuplicates} possibly sent twice (an interrupted earlier run, or a send whose outcome was unknown), ${s.sentNotDeleted} sent but not deleted)` : ""}`);
-  if (s.alreadySent) ui.out(`  resumed     ${s.alreadySent} deleted from the DLQ without sending again (the journal showed them sent)`);
-  if (s.inFlightElsewhere) ui.out(`  in flight   ${s.inFlightElsewhere} held by another consumer were not looked at; re-run when they are visible again`);
+  ui.info(`  skipped     ${s.skipped}${s.skipped ? `: ${skippedWhy}; left in the DLQ` : ""}`);
+  ui.info(`  failed      ${s.failed}${s.failed ? ": send failed; left in the DLQ" : ""}`);
+  ui.info(`  duplicates  ${s.duplicates}${s.duplicates ? `: ${s.possibleDuplicates} possibly sent twice by an interrupted earlier run or a send whose outcome was unknown; ${s.sentNotDeleted} sent but not deleted` : ""}`);
+  if (s.alreadySent) ui.info(`  resumed     ${s.alreadySent} deleted from the DLQ without sending again: the journal showed them sent`);
+  if (s.inFlightElsewhere) ui.info(`  in flight   ${s.inFlightElsewhere} held by another consumer were not looked at; re-run when they are visible again`);
   for (const f of s.failures.slice(0, 5)) ui.warn(`${f.messageId}: ${f.code}: ${f.message}`);
   if (s.failures.length > 5) ui.warn(`…and ${s.failures.length - 5} more (see the journal and -o json).`);
 }

@@ -45,8 +45,9 @@ export function printMessages(ui: Ui, messages: Envelope[]): void {
             .join(" "),
           40,
         ),
+      overflow: "truncate",
     },
-    { header: "Body", value: (m) => oneLine(m.body, 60) },
+    { header: "Body", value: (m) => oneLine(m.body, 60), overflow: "truncate" },
   ]);
 }
 
@@ -56,9 +57,7 @@ export function positiveInt(flag: string, text: string | undefined): number | un
   return Number(text);
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
+export { plural } from "../../core/text.js";
 
 /**
  * A status line on a terminal (stderr, not --quiet); nothing otherwise. The one live

@@ -147,7 +147,7 @@ export function printGroups(ui: Ui, t: Triage, groupBy: string, userFilter: stri
   // FIFO DLQs: SentTimestamp is when SQS moved the message there.
   const moved = t.timeline.basis === "moved-to-dlq";
   ui.list(t.groups, [
-    { header: groupBy, value: (g) => g.key },
+    { header: groupBy, value: (g) => g.key, literal: true },
     { header: t.sampled ? "Count (est.)" : "Count", value: (g) => count(g.count), align: "right" },
     { header: "%", value: (g) => ((g.count / Math.max(1, matched)) * 100).toFixed(1), align: "right" },
     { header: moved ? "First moved" : "First sent", value: (g) => when(ui, g.firstSeen ?? undefined) },

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, fsync, fsyncSync, openSync, readSync, writeSync }
 import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { isExhausted } from "../../sqs/holding.js";
+import { plural } from "../../core/text.js";
 import { openForReading } from "./open-for-reading.js";
 import { deleteHandles, receiveOnce, releaseHandles } from "../../sqs/messages.js";
 import type { CommandContext } from "../context.js";
@@ -93,7 +94,7 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
       if (batch.length === 0) return;
       if (!fresh.length) continue;
       const text = fresh.map((h) => `${JSON.stringify(h.envelope)}\n`).join("");
-      if (fd === undefined) ctx.io.stdout.write(text);
+      if (fd === undefined) ui.ndjsonLines(fresh.map((h) => h.envelope));
       else writeSync(fd, text);
       written += fresh.length;
       const mine = ++writes;
@@ -120,13 +121,13 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
     }
     if (held.length) {
       const r = await releaseHandles(sqs, queue.url, held);
-      if (r.failed.length) ui.warn(`${r.failed.length} message(s) could not be released; they return after their visibility timeout.`);
+      if (r.failed.length) ui.warn(`${plural(r.failed.length, "message")} could not be released; they return after their visibility timeout.`);
     }
   }
 
   const where = toStdout ? "stdout" : opts.file;
   ui.info(
-    `exported ${written} message${written === 1 ? "" : "s"} from ${queue.name} to ${where}` +
+    `exported ${plural(written, "message")} from ${queue.name} to ${where}` +
       (opts.delete ? `; deleted ${deleted}` : written ? "; all left in the queue (visible again now)" : "") +
       (exhausted ? `; ${exhausted} used all ${info.maxReceiveCount} receives and stay hidden until their visibility timeout ends` : "") +
       ".",
@@ -134,10 +135,10 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   if (ui.format === "json" && !toStdout) ui.json({ exported: written, deleted, notDeleted, file: opts.file });
   if (notDeleted) {
     throw new OperationError(
-      `${notDeleted} exported message(s) could not be deleted: they are in ${opts.file} and still in the queue (possible duplicates on import).`,
+      `${plural(notDeleted, "exported message")} could not be deleted: they are in ${opts.file} and still in the queue, so an import would duplicate them.`,
     );
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted: ${written} message(s) exported${opts.delete ? ` and deleted` : ""} before stopping.`);
+  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted: ${plural(written, "message")} exported${opts.delete ? ` and deleted` : ""} before stopping.`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Limits, durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
+import { plural } from "../../core/text.js";
 import { printMessage } from "../../output/message-view.js";
 import { isExhausted } from "../../sqs/holding.js";
 import { openForReading } from "./open-for-reading.js";
@@ -79,25 +80,25 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
   if (deleteAtEnd.length) deleteFailed += (await deleteHandles(sqs, queue.url, deleteAtEnd)).failed.length;
   if (toRelease.length) {
     const r = await releaseHandles(sqs, queue.url, toRelease);
-    if (r.failed.length) ui.warn(`${r.failed.length} message(s) could not be released; they return after their visibility timeout.`);
+    if (r.failed.length) ui.warn(`${plural(r.failed.length, "message")} could not be released; they return after their visibility timeout.`);
   }
 
   if (printed.length === 0) {
     ui.info(`No messages in ${queue.name}${wait ? ` (waited ${wait}s)` : ""}.`);
   } else if (opts.delete) {
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received and deleted.`);
+    ui.info(`${plural(printed.length, "message")} received and deleted.`);
   } else if (opts.peek) {
     const released = printed.length - exhausted;
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; ${released} released (visible again now).`);
+    ui.info(`${plural(printed.length, "message")} received; ${released} released (visible again now).`);
   } else {
     const vt = visibility ?? info.visibilityTimeout;
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; in flight (hidden from consumers) for ${vt}s. Use --peek to release at once, --delete to consume.`);
+    ui.info(`${plural(printed.length, "message")} received; in flight (hidden from consumers) for ${vt}s. Use --peek to release at once, --delete to consume.`);
   }
   if (exhausted) {
     ui.warn(
       `${exhausted} message${exhausted === 1 ? " has" : "s have"} now used all ${info.maxReceiveCount} receives: not released early; ${exhausted === 1 ? "it returns" : "they return"} after the visibility timeout and the next receive moves ${exhausted === 1 ? "it" : "them"} to the DLQ.`,
     );
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${printed.length} message${printed.length === 1 ? "" : "s"}.`);
-  if (deleteFailed) throw new OperationError(`${deleteFailed} printed message(s) could not be deleted; they return to the queue after their visibility timeout.`);
+  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${plural(printed.length, "message")}.`);
+  if (deleteFailed) throw new OperationError(`${plural(deleteFailed, "printed message")} could not be deleted; they return to the queue after their visibility timeout.`);
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { LineSet } from "../../core/batch.js";
 import type { InputRules, SendEntry } from "../../core/message-input.js";
 import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
+import { plural } from "../../core/text.js";
 import { count, shortDuration, startProgress } from "../../output/progress.js";
 import { bulkSend, type EntryFailure } from "../../sqs/bulk-send.js";
 import { mapSdkError } from "../../sqs/errors.js";
@@ -79,7 +80,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
       for (const bad of v.invalid) ui.error(`${label}:${bad.line}: ${bad.reason}`);
       if (v.invalidCount > v.invalid.length) ui.error(`… and ${v.invalidCount - v.invalid.length} more invalid lines`);
       throw new UsageError(
-        `${v.invalidCount} of ${v.lines} line${v.lines === 1 ? "" : "s"} in ${label} ${v.invalidCount === 1 ? "is" : "are"} invalid: nothing was sent.`,
+        `${v.invalidCount} of ${plural(v.lines, "line")} in ${label} ${v.invalidCount === 1 ? "is" : "are"} invalid: nothing was sent.`,
         rules.raw ? "Fix the lines above and run again." : 'Each line must be a JSON object like {"body": "..."} (or use --raw to send each line as a body). Fix the lines above and run again.',
       );
     }
@@ -91,7 +92,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
     if (opts.dryRun) {
       const summary = { dryRun: true, lines: v.lines, messages: v.entries, blank: v.blank, queue: queue.name, fifo: rules.fifo, maxMessageSize: rules.maxMessageSize };
       if (ui.format !== "table") ui.json(summary);
-      else ui.out(`${count(v.entries)} message${v.entries === 1 ? "" : "s"} in ${label} are valid for ${queue.name}; nothing was sent (--dry-run).`);
+      else ui.out(`${plural(v.entries, "message")} in ${label} ${v.entries === 1 ? "is" : "are"} valid for ${queue.name}; nothing was sent (--dry-run).`);
       return;
     }
     await sendPass(ctx, { ref, label, queueUrl: queue.url, queueName: queue.name, rules, v, concurrency, rate, opts, sqs });
@@ -219,8 +220,8 @@ async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> {
   if (ui.format !== "table") ui.json(summary);
   else {
     const rate = Math.round(result.sent / Math.max(seconds, 0.01));
-    ui.out(
-      `${ui.color.green("sent")} ${count(result.sent)} message${result.sent === 1 ? "" : "s"} to ${ui.color.bold(p.queueName)} in ${seconds}s (${count(rate)}/s)` +
+    ui.success(
+      `sent ${plural(result.sent, "message")} to ${ui.color.bold(p.queueName)} in ${seconds}s (${count(rate)}/s)` +
         (result.failed ? `; ${ui.color.red(`${count(result.failed)} failed`)}` : "") +
         (skip ? `; ${count(skip.size)} already sent earlier` : ""),
     );

@@ -60,8 +60,13 @@ export default async function send(ctx: CommandContext, [ref, bodyArg]: string[]
     ref,
   );
   if (ui.format === "json" || ui.format === "ndjson") {
-    const { $metadata: _m, ...rest } = out;
-    ui.json(rest);
+    ui.json({
+      messageId: out.MessageId,
+      md5OfMessageBody: out.MD5OfMessageBody,
+      ...(out.MD5OfMessageAttributes ? { md5OfMessageAttributes: out.MD5OfMessageAttributes } : {}),
+      ...(out.SequenceNumber ? { sequenceNumber: out.SequenceNumber } : {}),
+      queue: queue.name,
+    });
   } else ui.out(out.MessageId ?? "");
 }
 

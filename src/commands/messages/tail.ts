@@ -1,6 +1,7 @@
 import { Limits, durationFlag } from "../../core/duration.js";
 import { compileFilter } from "../../core/filter.js";
 import { OperationError } from "../../errors.js";
+import { plural } from "../../core/text.js";
 import { printMessage } from "../../output/message-view.js";
 import { HoldSet, isExhausted } from "../../sqs/holding.js";
 import { openForReading } from "./open-for-reading.js";
@@ -25,10 +26,6 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
   const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
   if (!ui.streamsNdjson) ui.info(`tailing ${queue.name}${opts.delete ? " (deleting what is shown)" : ""}; Ctrl-C to stop.`);
 
-  // The long poll in hand is finished, not cut: a poll abandoned on the client stays
-  // open on the server and would swallow the messages we release next.
-  const onAbort = () => ui.info(`stopping after the receive in progress (up to ${wait}s); Ctrl-C again to quit at once.`);
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
   const hold = new HoldSet(sqs, queue.url);
   const seen = new Set<string>();
   let shown = 0;
@@ -69,12 +66,11 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
       await hold.hold(toHold, (h) => isExhausted(h, info));
     }
   } finally {
-    ctx.signal.removeEventListener("abort", onAbort);
     const r = await hold.releaseAll();
-    const parts = [`${shown} message${shown === 1 ? "" : "s"} ${opts.delete ? "shown and deleted" : "shown"}`];
+    const parts = [`${plural(shown, "message")} ${opts.delete ? "shown and deleted" : "shown"}`];
     if (skipped) parts.push(`${skipped} not matching --filter${opts.delete ? " (left in the queue)" : ""}`);
     if (r.keptHidden) parts.push(`${r.keptHidden} kept hidden: they used all ${info.maxReceiveCount} receives and return after their visibility timeout`);
     ui.info(`${ctx.signal.aborted ? "stopped: " : ""}${parts.join("; ")}.`);
   }
-  if (deleteFailed) throw new OperationError(`${deleteFailed} shown message(s) could not be deleted; they return to the queue after their visibility timeout.`);
+  if (deleteFailed) throw new OperationError(`${plural(deleteFailed, "shown message")} could not be deleted; they return to the queue after their visibility timeout.`);
 }

@@ -4,6 +4,7 @@ import {
   StartMessageMoveTaskCommand,
   type ListMessageMoveTasksResultEntry,
 } from "@aws-sdk/client-sqs";
+import { UsageError } from "../../errors.js";
 import type { SqsContext } from "../client.js";
 import { errorCode } from "../errors.js";
 
@@ -68,9 +69,23 @@ export async function startMoveTask(
   return out.TaskHandle ?? "";
 }
 
+/** The one explanation, for 'dlq moves' and 'dlq cancel', of a server without move tasks. */
+export function noMoveTasks(endpoint: string, action: string, consequence: string): UsageError {
+  return new UsageError(
+    `The server at ${endpoint} has no message move tasks (${action}), so ${consequence}.`,
+    "sqsctl's manual redrives keep a journal instead: see ~/.sqsctl/journal.",
+  );
+}
+
 export async function cancelMoveTask(ctx: SqsContext, taskHandle: string): Promise<number> {
-  const out = await ctx.send<{ ApproximateNumberOfMessagesMoved?: number }>(new CancelMessageMoveTaskCommand({ TaskHandle: taskHandle }));
-  return out.ApproximateNumberOfMessagesMoved ?? 0;
+  try {
+    const out = await ctx.client.send(new CancelMessageMoveTaskCommand({ TaskHandle: taskHandle }));
+    return out.ApproximateNumberOfMessagesMoved ?? 0;
+  } catch (err) {
+    if (UNSUPPORTED.has(errorCode(err))) throw noMoveTasks(ctx.endpoint, "CancelMessageMoveTask", "there is no task to cancel");
+    const { mapSdkError } = await import("../errors.js");
+    throw mapSdkError(err, { region: ctx.region, endpoint: ctx.endpoint });
+  }
 }
 
 /**
