@@ -182,9 +182,9 @@ them and releases them again); nothing is sent or deleted.
     summary: "where sqsctl finds region, endpoint, credentials and proxy, as the AWS CLI does",
     text: `AWS configuration
 
-sqsctl reads ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE and
-AWS_SHARED_CREDENTIALS_FILE) as the AWS CLI v2 and boto3 read them; --profile NAME
-and AWS_PROFILE=NAME mean the same thing.
+Like the AWS CLI v2 and boto3, sqsctl reads ~/.aws/config and ~/.aws/credentials
+(or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE); --profile NAME and
+AWS_PROFILE=NAME mean the same thing.
 
   region     --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region
   endpoint   --endpoint-url (or --local), AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL,

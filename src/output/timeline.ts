@@ -1,3 +1,4 @@
+import { plural } from "../core/text.js";
 import type { Timeline } from "../core/triage.js";
 
 export interface TimelineStyle {
@@ -53,7 +54,7 @@ export function renderTimeline(t: Timeline, style: TimelineStyle): string[] {
     lines.push(`${label(b.start)} |${bar}${" ".repeat(barWidth - used)}| ${(b.total ? String(b.total) : "").padStart(countWidth)}`);
   }
   if (t.quietSince) lines.push(fit(`Nothing newer: the newest message was sent ${t.quietSince.slice(0, 16).replace("T", " ")} UTC.`, style.width, style.ascii));
-  if (t.undated) lines.push(fit(`${t.undated} message(s) without a SentTimestamp are not in the chart.`, style.width, style.ascii));
+  if (t.undated) lines.push(fit(`${plural(t.undated, "message")} without a SentTimestamp ${t.undated === 1 ? "is" : "are"} not in the chart.`, style.width, style.ascii));
   return lines;
 }
 
