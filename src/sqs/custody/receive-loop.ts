@@ -10,8 +10,9 @@
  *      trusted: SQS returns false empties), AND
  *   2. the queue's ApproximateNumberOfMessages, read after them, is 0.
  *   If the receives stay empty while the queue still counts visible messages, the loop
- *   re-checks; after STALL_CHECKS such checks (one on FIFO, where a held message blocks
- *   the rest of its group for as long as it is held) it ends as "stalled".
+ *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
+ *   blocks the rest of its group for as long as it is held) with nothing leaving the
+ *   holder in between (a delete unblocks a FIFO group), it ends as "stalled".
  * Messages in flight elsewhere (ApproximateNumberOfMessagesNotVisible beyond what the
  * holder holds) are counted too, so a reader can say its result is partial (see
  * partialReason in read-info.ts).
@@ -68,7 +69,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
   const end = opts.end ?? {};
   const wait = opts.waitSeconds ?? 20;
   const receivers = Math.max(1, opts.receivers ?? 1);
-  const stallChecks = holder.opts.fifo ? 1 : STALL_CHECKS;
+  const stallChecks = holder.opts.fifo ? 2 : STALL_CHECKS;
   const inFlight = new Map<number, Promise<Result>>();
   let seq = 0;
   let yielded = 0;
@@ -97,9 +98,12 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     end.inFlightElsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - holder.size);
   };
 
+  let sizeAtCheck = Infinity;
   const checkEnd = async () => {
     await readCounts();
-    checks += 1;
+    // Something left the holder since the last check (deleted, released): that is progress.
+    checks = holder.size < sizeAtCheck ? 1 : checks + 1;
+    sizeAtCheck = holder.size;
     if (end.visible === 0) done ??= "empty";
     else if (checks >= stallChecks) done ??= "stalled";
     else empties = 0;
@@ -132,6 +136,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       }
       empties = 0;
       checks = 0;
+      sizeAtCheck = Infinity;
       const out = opts.max === undefined ? fresh : fresh.slice(0, opts.max - yielded);
       yielded += out.length;
       if (opts.max !== undefined && yielded >= opts.max) done = "max";
