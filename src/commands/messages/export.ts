@@ -84,9 +84,10 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   } finally {
     try {
       sink.close();
-    } finally {
-      release = await holder.close();
+    } catch (err) {
+      failure ??= new OperationError(`cannot write ${opts.file}: ${(err as Error).message}`);
     }
+    release = await holder.close();
   }
 
   const lapsed = holder.lapsed().length;
