@@ -200,3 +200,48 @@ describe("export --delete failures stop cleanly (issue 10 #10)", () => {
     expect(await counts(url)).toEqual({ visible: 40, inFlight: 0 });
   });
 });
+
+describe("dlq inspect on the custody engine (issue 10 #6 #12, issue 15 #11 #12)", () => {
+  test("messages in flight elsewhere: the scan says it is partial, how many and why, and exits 1", async () => {
+    const url = await createQueue("inspect-inflight-dlq");
+    await seed(url, 13);
+    const held = await server.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 3, VisibilityTimeout: 120 }));
+    expect(held.Messages).toHaveLength(3);
+    const r = await cli(["dlq", "inspect", "inspect-inflight-dlq", "--all"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/partial scan of inspect-inflight-dlq: 10 messages looked at, but about 3 message\(s\) were in flight/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain("all 10 in the DLQ");
+    expect(await counts(url)).toEqual({ visible: 10, inFlight: 3 });
+  });
+
+  test("a DLQ whose own redrive policy has maxReceiveCount 1 is refused (exit 2, nothing received) without --spend-last-receive", async () => {
+    await dlqPair("inspect-last", 1);
+    const url = (await server.client.send(new CreateQueueCommand({ QueueName: "inspect-last" }))).QueueUrl!;
+    await seed(url, 4);
+    const r = await cli(["dlq", "inspect", "inspect-last", "--all"]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/maxReceiveCount 1/);
+    expect(r.stderr).toContain("--spend-last-receive");
+    expect(strict.stats.receives).toEqual({});
+    expect(await counts(url)).toEqual({ visible: 4, inFlight: 0 });
+    const forced = await cli(["dlq", "inspect", "inspect-last", "--all", "--spend-last-receive"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(Object.keys(strict.stats.receives)).toHaveLength(4);
+  });
+
+  test("a --filter that throws on a message: exit 2 naming it, everything released", async () => {
+    const url = await createQueue("inspect-filter-dlq");
+    await seed(url, 6);
+    const r = await cli(["dlq", "inspect", "inspect-filter-dlq", "--all", "--filter", "starts_with(json.n, 'x')"]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--filter "starts_with\(json\.n, 'x'\)" failed on message/);
+    expect(await counts(url)).toEqual({ visible: 6, inFlight: 0 });
+  });
+
+  test("a closed pipe releases what the scan holds", async () => {
+    const url = await createQueue("inspect-epipe-dlq");
+    await seed(url, 30);
+    await cliTo(["dlq", "inspect", "inspect-epipe-dlq", "--all", "--hold", "120s"], "closed-pipe");
+    expect(await counts(url)).toEqual({ visible: 30, inFlight: 0 });
+  });
+});
