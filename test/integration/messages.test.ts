@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BIN, runCli } from "../helpers/cli.js";
 import { startTestServer, type TestServer } from "../helpers/local-server.js";
+import { startStrictSqs } from "../helpers/strict-sqs.js";
 
 let server: TestServer;
 const dir = mkdtempSync(join(tmpdir(), "sqsctl-msg-"));
@@ -170,11 +171,13 @@ describe("send-batch", () => {
   test("entries the server rejects go to --failed-file with line and code; exit 1; --resume retries only them", async () => {
     const url = await createQueue("bulk-partial");
     const file = join(dir, "partial.ndjson");
-    // fauxqs (pinned) rejects characters outside the BMP per entry, though SQS accepts them:
-    // a real per-entry failure inside a successful SendMessageBatch call.
+    // A real per-entry failure inside a successful SendMessageBatch call: the strict layer
+    // refuses that one entry as a server would (the embedded server now accepts emoji, as SQS does).
+    const strict = await startStrictSqs(server.endpoint, { refuseEntry: (e) => (e.MessageBody?.includes("emoji") ? { Code: "InvalidMessageContents" } : undefined) });
+    const viaStrict = (args: string[]) => runCli(args, { env: { ...env(), AWS_ENDPOINT_URL_SQS: strict.endpoint } });
     writeFileSync(file, ['{"body": "a"}', '{"body": "emoji \ud83d\ude00", "messageAttributes": {"k": "v"}}', '{"body": "c"}'].join("\n"));
     const failedFile = join(dir, "failed.ndjson");
-    const r = await cli(["send-batch", "bulk-partial", file, "--failed-file", failedFile, "-o", "json"]);
+    const r = await viaStrict(["send-batch", "bulk-partial", file, "--failed-file", failedFile, "-o", "json"]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, failed: 1, lines: 3 });
     expect(r.stderr).toContain(`${file}:2: InvalidMessageContents`);
@@ -182,7 +185,8 @@ describe("send-batch", () => {
     expect(failed).toEqual([expect.objectContaining({ body: "emoji 😀", line: 2, errorCode: "InvalidMessageContents", messageAttributes: { k: { DataType: "String", StringValue: "v" } } })]);
     expect((await counts(url)).visible).toBe(2);
     // --resume sends only the line that was not confirmed (it fails again, alone).
-    const again = await cli(["send-batch", "bulk-partial", file, "--resume", "-o", "json"]);
+    const again = await viaStrict(["send-batch", "bulk-partial", file, "--resume", "-o", "json"]);
+    await strict.close();
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0, failed: 1, alreadySent: 2 });
     expect((await counts(url)).visible).toBe(2);
@@ -326,7 +330,7 @@ describe("tail", () => {
     expect(await counts(url)).toEqual({ visible: 20, inFlight: 0 });
   });
 
-  test("Ctrl-C: finishes the request in hand, releases what it holds, exits 0", async () => {
+  test("Ctrl-C: finishes the request in hand, releases what it holds, exits 130", async () => {
     const url = await createQueue("tail-sigint");
     await seed(url, 3);
     // GIVEN a tail that has shown the three messages (and holds them until it ends)
@@ -340,8 +344,8 @@ describe("tail", () => {
     // WHEN interrupted
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
-    // THEN exit 0, each message shown once, and all visible again
-    expect(code, stderr).toBe(0);
+    // THEN exit 130 (interrupted: one rule for every command), each message shown once, and all visible again
+    expect(code, stderr).toBe(130);
     expect(ndjson(stdout)).toHaveLength(3);
     expect(stderr).toContain("stopped: 3 messages shown");
     expect(await counts(url)).toEqual({ visible: 3, inFlight: 0 });
