@@ -120,6 +120,11 @@ export class Holder {
     return this.entries.has(messageId);
   }
 
+  /** The MessageIds held now (lapsed ones included). */
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** True when this held message used its last receive (the peek guard keeps it hidden). */
   exhausted(messageId: string): boolean {
     const e = this.entries.get(messageId);
