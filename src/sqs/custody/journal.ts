@@ -466,8 +466,8 @@ export function findUnfinishedMove(env: Record<string, string | undefined>, b: J
     const lastRun = read.records.findLast((r) => r.k === "run");
     if (typeof lastRun?.pid === "number" && lastRun.pid !== process.pid && alive(lastRun.pid)) continue;
     const s = moveState(read);
+    // Several runs may share a DLQ: a finished newer one does not make an older killed one finished.
     if (s.unfinished || s.sentNotDeleted.size > 0) return file;
-    return undefined; // the newest one finished cleanly
   }
   return undefined;
 }
