@@ -240,7 +240,7 @@ export class BrowseSession {
     const q = await resolveQueue(this.sqs, name, "target");
     const target: RedriveTarget = { name: q.name, url: q.url, fifo: q.fifo };
     if (target.fifo && envs.some((e) => !e.groupId)) {
-      this.ui.warn(`${q.name} is a FIFO queue and some of these messages have no group id: those will not be sent.`);
+      this.ui.warn(`${q.name} is a FIFO queue and some of these messages have no group id: each of those goes in a group of its own (its MessageId), as dlq redrive does.`);
     }
     return new Map(ids.map((id) => [id, target]));
   }
