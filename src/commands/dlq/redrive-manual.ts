@@ -98,7 +98,9 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
       holdSeconds: m.hold,
       journal,
       foreign,
-      waitForInFlightSeconds: prev.runs > 0 && prev.unfinished ? prev.holdSeconds + 5 : 0,
+      // Asked for everything: wait for what can still come back (a killed earlier run's holds,
+      // and messages whose receive reply was lost: hidden for one hold) before giving up.
+      waitForInFlightSeconds: Math.max(prev.runs > 0 && prev.unfinished ? prev.holdSeconds + 5 : 0, m.max === undefined ? m.hold + 5 : 0),
       signal: ctx.signal,
       onProgress: (s) => {
         const secs = (Date.now() - startedAt) / 1000;
