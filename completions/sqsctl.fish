@@ -346,7 +346,7 @@ complete -c sqsctl -n "__sqsctl_at 'receive'" -l peek -d 'release the messages a
 # tail: options
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l delete -d 'consume: delete each message after printing it'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l max -x -d 'stop after this many messages'
-complete -c sqsctl -n "__sqsctl_at 'tail'" -l until-empty -d 'stop at the first long poll that finds nothing'
+complete -c sqsctl -n "__sqsctl_at 'tail'" -l until-empty -d 'stop once the queue is empty (two empty long polls and the queue counting none visible)'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l filter -x -d 'JMESPath over the envelope, body parsed as json (see \'sqsctl help filters\')'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l wait -x -d 'long-poll wait for each receive, 1s-20s'
 
@@ -376,6 +376,7 @@ complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l filter -x -d 'only messages
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l group-by -x -d 'count messages per value of this JMESPath expression, e.g. json.errorType'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l save -r -F -d 'also write the messages looked at as NDJSON envelopes to this file'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l hold -x -d 'how long messages stay hidden between heartbeats while the scan runs'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l spend-last-receive -d 'inspect even when the DLQ\'s own RedrivePolicy has maxReceiveCount 1 (every message looked at then moves on at its next receive)'
 
 # dlq redrive: options
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l to -x -a '(__sqsctl_queues)' -d 'target queue (default: each message\'s source queue, or the DLQ\'s only source)'

@@ -10,7 +10,7 @@ import type { SqsContext } from "../sqs/client.js";
 import { findDeadLetterSources } from "../sqs/dlq-sources.js";
 import { listQueueUrls, resolveQueue, type QueueHandle } from "../sqs/queues.js";
 import { defaultExportPath, deleteSelected, redriveSelected, toNdjson, type Failure, type RedriveTarget } from "./actions.js";
-import type { Holder } from "./holder.js";
+import type { BrowseSelection as Holder } from "../sqs/custody/selection.js";
 import { shortId, type ListItem } from "./list.js";
 import type { PickerState } from "./picker-state.js";
 import { ask, choose, chooseName, confirm, pickMessages, viewMessages, type Screen } from "./prompts.js";

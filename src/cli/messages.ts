@@ -130,8 +130,10 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .addHelpText(
       "after",
       `\nWithout --delete or --peek, received messages stay in flight (hidden from consumers)\n` +
-        `for the visibility timeout. --delete deletes only what was printed, after printing it.\n` +
-        `No messages: exit 0 with a note on stderr.\n` +
+        `for the visibility timeout. --delete deletes a message only once stdout accepted its\n` +
+        `line; if stdout fails, receive stops, releases what it holds and exits 1.\n` +
+        `The run ends at --max, or when two long polls in a row are empty and the queue counts\n` +
+        `none visible. No messages: exit 0 with a note on stderr.\n` +
         PEEK_NOTES,
     )
     .addHelpText(
@@ -150,15 +152,16 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .description("follow a queue with continuous long polls until Ctrl-C, --max, or --until-empty")
     .option("--delete", "consume: delete each message after printing it")
     .option("--max <n>", "stop after this many messages")
-    .option("--until-empty", "stop at the first long poll that finds nothing")
+    .option("--until-empty", "stop once the queue is empty (two empty long polls and the queue counting none visible)")
     .option("--filter <expr>", "JMESPath over the envelope, body parsed as json (see 'sqsctl help filters')")
     .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "20s")
     .addHelpText(
       "after",
-      `\nWithout --delete each message is shown once and released (visibility 0) so consumers\n` +
-        `get it; a message tail has already shown that comes back is kept hidden until tail\n` +
-        `stops (so tail neither repeats nor spins on it), then released. With --delete, only\n` +
-        `messages that were shown (that match --filter) are deleted; the others are released.\n` +
+      `\nEverything tail receives is kept hidden (renewed by a heartbeat) until tail stops, then\n` +
+        `released (visibility 0): each message costs one receive, never two. With --delete,\n` +
+        `a shown message (one that matches --filter) is deleted once stdout accepted its line;\n` +
+        `if stdout fails (a full disk, a closed pipe) tail stops, releases what it holds, exit 1.\n` +
+        `A --filter that fails on a message: exit 2 naming the message; everything is released.\n` +
         `Ctrl-C: the request in hand is finished, held messages are released, exit 0.\n` +
         PEEK_NOTES,
     )
@@ -184,13 +187,15 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 4)")
     .addHelpText(
       "after",
-      `\nWithout --delete every message is held (in flight, 5 minutes at a time) until the export\n` +
-        `finishes and is then released (if export is killed, they return within 5 minutes), so\n` +
-        `each is written once and the queue is left as it was. SQS limits a\n` +
+      `\nWithout --delete every message is held (in flight, renewed every 20 s by a heartbeat)\n` +
+        `until the export finishes and is then released (if export is killed, they return within\n` +
+        `a minute), so each is written once and the queue is left as it was. SQS limits a\n` +
         `standard queue to about 120,000 messages in flight: export larger queues with --delete.\n` +
         `With --delete a message is deleted only after its line is flushed to disk, so a crash\n` +
         `leaves every message in the queue or in the file (possibly both: reported as duplicates).\n` +
         `The count goes to stderr (and stdout with -o json). Import the file with 'sqsctl import'.\n` +
+        `A partial export exits 1 and says why: on a FIFO queue without --delete only the first\n` +
+        `message of each group can be read; messages in flight at another consumer are not seen.\n` +
         PEEK_NOTES,
     )
     .addHelpText(
