@@ -56,6 +56,7 @@ export async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> 
       readEntries(v.path, p.rules, resume.skip),
       {
         beforeSend: (entries) => journal?.started(entries.map((e) => e.line)),
+        onAmbiguous: (entries) => journal?.ambiguous(entries.map((e) => e.line)),
         onSent: (entries) => {
           sent += entries.length;
           journal?.sent(entries.map((e) => e.line));

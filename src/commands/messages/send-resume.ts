@@ -68,7 +68,8 @@ export function openJournal(ctx: CommandContext, p: SendPass): Resume {
     r.skip = state!.confirmed;
     const remaining = v.entries - state!.confirmed.size;
     // An unreadable record may have named up to a batch of lines: each may be in the queue already.
-    r.possibleDuplicates = Math.min(remaining, state!.unknown.size + 10 * state!.unreadable);
+    // plus every attempt the earlier run journaled as of unknown outcome (a kill hides nothing).
+    r.possibleDuplicates = Math.min(remaining, state!.unknown.size + 10 * state!.unreadable) + state!.ambiguous;
     ui.info(`resuming: ${count(state!.confirmed.size)} messages were already confirmed; sending the other ${count(remaining)}.`);
     if (state!.unreadable) ui.warn(`${count(state!.unreadable)} journal record${state!.unreadable === 1 ? " was" : "s were"} unreadable (torn or damaged): ${state!.unreadable === 1 ? "its" : "their"} lines are treated as not confirmed and sent again.`);
     if (r.possibleDuplicates) {
