@@ -17,15 +17,22 @@ const SEND_BATCH_NOTES =
   `  1. Reads the whole input once and validates every line (JSON, body characters, size\n` +
   `     against the queue's MaximumMessageSize, at most 10 attributes, FIFO group id).\n` +
   `     Any invalid line: each is listed as FILE:LINE: reason, nothing is sent, exit 2.\n` +
-  `  2. Sends in batches of up to 10 messages / 1 MiB with --concurrency calls in flight,\n` +
-  `     retrying throttling, 5xx and network errors (backoff with jitter) and entries that\n` +
-  `     failed with a retryable code. FIFO: a group's batches go one at a time, in order.\n` +
-  `  Memory stays constant whatever the input size (stdin is spooled to a temp file).\n` +
-  `  A journal records each confirmed batch: after an interruption (even kill -9) run the\n` +
-  `  same command with --resume to send only what was not confirmed; batches in flight at\n` +
-  `  the interruption are sent again and reported as possible duplicates.\n` +
+  `  2. Sends in batches of up to 10 messages / 1 MiB with --concurrency calls in flight.\n` +
+  `     Whole calls are retried by the SDK (throttling, 5xx, network: backoff with jitter);\n` +
+  `     entries a batch reports as failed for a passing reason are tried again (one policy).\n` +
+  `     FIFO: a group's batches go one at a time, in order; once a message of a group fails\n` +
+  `     for good, the rest of that group is not sent (GroupOrderKept, in --failed-file).\n` +
+  `  Memory stays constant whatever the input size. stdin is spooled to\n` +
+  `  $XDG_STATE_HOME/sqsctl/spool (~/.local/state/sqsctl/spool), said on stderr and removed\n` +
+  `  at the end (or by the next run, after a kill -9).\n` +
+  `  A journal ($XDG_STATE_HOME/sqsctl/journals, bound to the endpoint, account, queue and\n` +
+  `  input) records each confirmed batch: after an interruption (even kill -9) run the same\n` +
+  `  command with --resume to send only what was not confirmed; batches in flight at the\n` +
+  `  interruption, or named by a torn journal record, are sent again and reported as\n` +
+  `  possible duplicates. --resume after a finished run sends nothing and says so.\n` +
+  `  --failed-file may not be the input; it is replaced only when the sending ends.\n` +
   `  Exit codes: 0 all sent, 1 some failed (see --failed-file), 2 invalid input, 130 interrupted.\n` +
-  `  -o json prints {"sent", "failed", "lines", "seconds"}.\n`;
+  `  -o json prints {"sent", "failed", "lines", "seconds", "possibleDuplicates"}.\n`;
 
 const PEEK_NOTES =
   `\nPeeking is not free:\n` +
@@ -88,7 +95,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
       .option("--group-id <id>", "FIFO: group for lines that have no groupId")
       .option("--failed-file <file>", "write messages that still failed after retries here, as envelopes with \"line\" and \"errorCode\"")
       .option("--dry-run", "validate only; send nothing")
-      .option("--journal <file>", "progress journal (default: ~/.local/state/sqsctl/journals/<queue+input hash>.journal, printed)")
+      .option("--journal <file>", "progress journal (default: $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals/send-batch-<hash>.journal, printed)")
       .option("--no-journal", "keep no journal (--resume will not be possible)")
       .option("--resume", "after an interruption: send only what the journal does not show as confirmed")
       .option("--restart", "ignore an unfinished journal for this input and send everything again")
