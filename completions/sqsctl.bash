@@ -70,7 +70,7 @@ _sqsctl_opts() {
     'visibility') _sqsctl_r='--receipt-handle --timeout --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
     'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
     'dlq list') _sqsctl_r='--growth --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
-    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --timeline --report --force --no-bodies --sample --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
+    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --timeline --report --force --no-bodies --sample --spend-last-receive --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
     'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -v --verbose -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
     'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;
     'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --query --no-color -q --quiet --debug -h --help' ;;

@@ -45,6 +45,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("--force", "let --report overwrite an existing file")
     .option("--no-bodies", "leave message bodies out of the output and the report (they may hold personal data)")
     .option("--sample <n>", "look at only n messages and estimate the counts for the whole DLQ (for huge DLQs)")
+    .option("--spend-last-receive", "inspect even when the DLQ's own RedrivePolicy has maxReceiveCount 1 (every message looked at then moves on at its next receive)")
     .addHelpText(
       "after",
       "\n" +
@@ -54,7 +55,13 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
         "DLQ (counts kept in $SQSCTL_HOME/dlq-counts.json) and during the scan.\n" +
         "--sample N takes the first N messages SQS hands out (spread at random over its\n" +
         "servers, not evenly in time) and scales the counts to the DLQ's size:\n" +
-        "estimates. --report refuses to overwrite a file unless --force.",
+        "estimates. --report refuses to overwrite a file unless --force.\n" +
+        "\n" +
+        "A DLQ with its own RedrivePolicy of maxReceiveCount 1 is refused (exit 2): inspect's receive\n" +
+        "is each message's last, so every message looked at moves to that policy's target at its\n" +
+        "next receive. Pass --spend-last-receive to inspect it anyway. A scan that could not see\n" +
+        "everything (FIFO groups blocked behind held messages, messages in flight elsewhere) says\n" +
+        "why and exits 1.",
     )
     .addHelpText(
       "after",
@@ -90,7 +97,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("--dry-run", "show the plan, the totals and the first 10 messages that would move; move nothing")
     .option("-v, --verbose", "with --dry-run: list every message that would move")
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
-    .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in ~/.sqsctl/journal, or the unfinished one of an earlier run on this DLQ)")
+    .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals, or the unfinished one of an earlier run on this endpoint, account and DLQ)")
     .option("--no-journal", "keep no journal file (a killed run cannot be resumed without duplicates)")
     .option("--concurrency <n>", "manual: receive/send/delete loops in parallel", "8")
     .option("--hold <dur>", "manual: how long a received message stays hidden while it is moved (a killed run's messages come back after this)", "30s")
@@ -101,7 +108,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
         "sqsctl dlq redrive orders-dlq --filter \"json.errorType == 'Timeout'\" --yes",
         "sqsctl dlq redrive orders-dlq --to orders-retry --max 100 --rate 50",
         "sqsctl dlq redrive orders-dlq --dry-run --filter 'receiveCount > `5`'",
-        "sqsctl dlq redrive orders-dlq --journal ~/.sqsctl/journal/orders-dlq-20261122T101500Z.ndjson   # resume",
+        "sqsctl dlq redrive orders-dlq --journal orders-dlq.journal   # re-run the same line to resume",
       ]),
     )
     .action(lazy(rt, () => import("../commands/dlq/redrive.js")));

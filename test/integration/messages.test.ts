@@ -65,6 +65,15 @@ async function seed(url: string, n: number): Promise<void> {
   }
 }
 
+/** Polls a condition (no fixed sleep decides an outcome); fails with `what` if it never holds. */
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, limitMs = 60_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const ndjson = (text: string) => text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 
 describe("send", () => {
@@ -205,7 +214,8 @@ describe("send-batch", () => {
     const journal = join(dir, "resume.journal");
     // GIVEN a run slowed by --rate, killed with SIGKILL part-way
     const child = spawn(process.execPath, [BIN, "send-batch", "bulk-resume", file, "--rate", "2000", "--journal", journal], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: "ignore" });
-    await new Promise((r) => setTimeout(r, 1200));
+    // WHEN some (not all) lines are in the queue
+    await waitFor("part of the input sent", async () => (await counts(url)).visible >= 500);
     child.kill("SIGKILL");
     await new Promise((r) => child.on("close", r));
     const before = (await counts(url)).visible;
@@ -236,7 +246,7 @@ describe("send-batch interrupted", () => {
     const child = spawn(process.execPath, [BIN, "send-batch", "bulk-sigint", file, "--rate", "1500"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitFor("part of the input sent", async () => (await counts(url)).visible >= 300);
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code, stderr).toBe(130);
@@ -324,14 +334,14 @@ describe("tail", () => {
   test("Ctrl-C: finishes the request in hand, releases what it holds, exits 130", async () => {
     const url = await createQueue("tail-sigint");
     await seed(url, 3);
-    // GIVEN a tail that has shown the three messages (and holds them once they come back)
+    // GIVEN a tail that has shown the three messages (and holds them until it ends)
     const child = spawn(process.execPath, [BIN, "tail", "tail-sigint", "--wait", "2s"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    for (let i = 0; i < 100 && stdout.trim().split("\n").filter(Boolean).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor("three messages shown", () => stdout.trim().split("\n").filter(Boolean).length >= 3);
+    await waitFor("the three held by tail", async () => (await counts(url)).inFlight === 3);
     // WHEN interrupted
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));

@@ -1,6 +1,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
@@ -8,14 +9,20 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { packBatches, redriveEntry, redriveSelected, deleteSelected } from "../../src/browse/actions.js";
-import { Holder, type HolderOptions } from "../../src/browse/holder.js";
+import { redriveSelected, deleteSelected } from "../../src/browse/actions.js";
+import { Holder } from "../../src/browse/holder.js";
+import type { SelectionOptions } from "../../src/sqs/custody/selection.js";
+import { dedupIdFor, moveEntry, packBatches } from "../../src/sqs/custody/mover.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
+
+const journalEnv = { XDG_STATE_HOME: joinPath(mkdtempSync(joinPath(tmpdir(), "sqsctl-browse-")), "state") };
 import type { SqsContext } from "../../src/sqs/client.js";
 
 const sqsMock = mockClient(SQSClient);
 const URL = "http://local/000000000000/dlq";
-let clock = 1_000_000;
-const OPTS: HolderOptions = { holdSeconds: 60, heartbeatMs: 20_000, waitSeconds: 0, emptyPolls: 2, now: () => clock };
+const OPTS: SelectionOptions = { holdSeconds: 60, waitSeconds: 0 };
 
 function sqsContext(): SqsContext {
   const client = new SQSClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
@@ -47,9 +54,10 @@ const handlesOf = (cmd: typeof ChangeMessageVisibilityBatchCommand | typeof Dele
 
 beforeEach(() => {
   sqsMock.reset();
-  clock = 1_000_000;
   sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply());
   sqsMock.on(DeleteMessageBatchCommand).callsFake(batchReply());
+  // The receive loop's end rule asks the queue's counts after two empty long polls.
+  sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" } });
 });
 afterEach(() => vi.useRealTimers());
 
@@ -89,14 +97,15 @@ describe("snapshot", () => {
     ]);
   });
 
-  test("one empty long poll ends the scan once every message counted before it was received", async () => {
+  test("ends by the receive loop's one end rule: two empty long polls and the queue counting none visible", async () => {
     sqsMock
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: [msg(1), msg(2)] })
       .resolves({});
-    const snap = await new Holder(sqsContext(), URL, OPTS).snapshot({ limit: 100, scan: 1000, expected: 2 });
+    const snap = await new Holder(sqsContext(), URL, OPTS).snapshot({ limit: 100, scan: 1000 });
     expect(snap.kept).toBe(2);
-    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(3);
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
   });
 
   test("an abort stops the scan after the request in hand", async () => {
@@ -163,15 +172,19 @@ describe("hold", () => {
 
   test("a heartbeat after the hold already ran out marks those messages lost without trusting the stale handle", async () => {
     const holder = await heldThree();
-    clock += 61_000;
-    await holder.beat();
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    await holder.custody.beat();
     expect(holder.list().map((m) => m.state)).toEqual(["lost", "lost", "lost"]);
     expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([]);
   });
 
   test("verify re-fetches a lost message (new handle) and releases others received on the way", async () => {
     const holder = await heldThree();
-    holder.get("id-2")!.state = "lost";
+    // GIVEN id-2's hold lapsed (the heartbeat could not renew it)
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply(new Set(["h2"])));
+    await holder.custody.beat();
+    expect(holder.get("id-2")!.state).toBe("lost");
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply());
     sqsMock
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: [msg(9, "h9"), msg(2, "h2-new")] })
@@ -185,7 +198,7 @@ describe("hold", () => {
 
   test("a hold that ran out by the clock is treated as lost; one not found again is reported missing", async () => {
     const holder = await heldThree();
-    clock += 61_000;
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
     sqsMock.on(ReceiveMessageCommand).resolves({});
     const v = await holder.verify(["id-3"]);
     expect(v).toEqual({ ready: [], missing: ["id-3"], refetched: [] });
@@ -211,7 +224,10 @@ describe("hold", () => {
   test("releaseAll gives back only what was not acted on", async () => {
     const holder = await heldThree();
     holder.markDone(["id-1"]);
-    holder.get("id-3")!.state = "lost";
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply(new Set(["h3"])));
+    await holder.custody.beat();
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply());
+    sqsMock.resetHistory();
     const r = await holder.releaseAll();
     expect(r).toEqual({ released: 1, failed: 0, lost: 1 });
     expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([[expect.objectContaining({ ReceiptHandle: "h2", VisibilityTimeout: 0 })]]);
@@ -253,10 +269,10 @@ describe("actions", () => {
   test("redrive deletes from the source only what the target accepted", async () => {
     const holder = await held([msg(1), msg(2), msg(3)]);
     sqsMock.on(SendMessageBatchCommand).resolves({
-      Successful: [{ Id: "0", MessageId: "n0", MD5OfMessageBody: "" }, { Id: "2", MessageId: "n2", MD5OfMessageBody: "" }],
-      Failed: [{ Id: "1", Code: "InvalidParameterValue", SenderFault: true, Message: "too big" }],
+      Successful: [{ Id: "e0", MessageId: "n0", MD5OfMessageBody: "" }, { Id: "e2", MessageId: "n2", MD5OfMessageBody: "" }],
+      Failed: [{ Id: "e1", Code: "InvalidParameterValue", SenderFault: true, Message: "too big" }],
     });
-    const out = await redriveSelected(sqsContext(), holder, ["id-1", "id-2", "id-3"], { name: "orders", url: "http://local/000000000000/orders", fifo: false });
+    const out = await redriveSelected(sqsContext(), holder, ["id-1", "id-2", "id-3"], { name: "orders", url: "http://local/000000000000/orders", fifo: false }, undefined, { env: journalEnv });
     expect(out.moved).toEqual(["id-1", "id-3"]);
     expect(out.sendFailed).toEqual([{ id: "id-2", code: "InvalidParameterValue", message: "too big" }]);
     expect(handlesOf(DeleteMessageBatchCommand)).toEqual([[expect.objectContaining({ ReceiptHandle: "h1" }), expect.objectContaining({ ReceiptHandle: "h3" })]]);
@@ -266,7 +282,7 @@ describe("actions", () => {
   test("a send that throws deletes nothing", async () => {
     const holder = await held([msg(1)]);
     sqsMock.on(SendMessageBatchCommand).rejects(new Error("connection reset"));
-    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false });
+    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false }, undefined, { env: journalEnv });
     expect(out.moved).toEqual([]);
     expect(out.sendFailed[0]).toMatchObject({ id: "id-1", message: "connection reset" });
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
@@ -274,30 +290,48 @@ describe("actions", () => {
 
   test("sent but not deleted is reported as a duplicate and stays in the list", async () => {
     const holder = await held([msg(1)]);
-    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: "0", MessageId: "n0", MD5OfMessageBody: "" }], Failed: [] });
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: "e0", MessageId: "n0", MD5OfMessageBody: "" }], Failed: [] });
     sqsMock.on(DeleteMessageBatchCommand).callsFake(batchReply(new Set(["h1"])));
-    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false });
-    expect(out.duplicates).toEqual([{ id: "id-1", code: "ReceiptHandleIsInvalid", message: "stale" }]);
+    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false }, undefined, { env: journalEnv });
+    expect(out.duplicates).toEqual([{ id: "id-1", code: "ReceiptHandleIsInvalid", message: "the delete from the source failed" }]);
     expect(holder.list().map((m) => m.id)).toEqual(["id-1"]);
   });
 
-  test("a FIFO target keeps the group id and gets a dedup id derived from the MessageId", () => {
-    const entry = redriveEntry({ messageId: "abc", body: "b", groupId: "g1", messageAttributes: { k: { DataType: "String", StringValue: "v" } } }, 3, true);
-    expect(entry).toEqual({
-      Id: "3",
+  test("redrive goes through THE mover: journaled before the delete, a FIFO group stops after a failure (issue 10 #9)", async () => {
+    // GIVEN three held messages of one FIFO group; the target fails the first
+    const g = { Attributes: { MessageGroupId: "g" } } as Partial<Message>;
+    const holder = await held([msg(1, "h1", g), msg(2, "h2", g), msg(3, "h3", g)]);
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({
+      Successful: input.Entries.filter((e) => e.Id !== "e0").map((e) => ({ Id: e.Id, MessageId: `n-${e.Id}`, MD5OfMessageBody: "" })),
+      Failed: input.Entries.some((e) => e.Id === "e0") ? [{ Id: "e0", Code: "InvalidParameterValue", SenderFault: true, Message: "no" }] : [],
+    }));
+    sqsMock.on(DeleteMessageBatchCommand).callsFake(batchReply());
+    const out = await redriveSelected(sqsContext(), holder, ["id-1", "id-2", "id-3"], { name: "t.fifo", url: "http://local/000000000000/t.fifo", fifo: true }, undefined, { env: journalEnv });
+    // THEN the two accepted behind the failed head are reported (moved, but out of order is counted by the mover), the head stays
+    expect(out.sendFailed.map((f) => f.id)).toEqual(["id-1"]);
+    expect(out.journal).toBeDefined();
+    const { readJournal } = await import("../../src/sqs/custody/journal.js");
+    const recs = readJournal(out.journal!)!.records.map((r) => r.k);
+    expect(recs.indexOf("sent")).toBeGreaterThan(-1);
+    expect(recs.indexOf("deleted")).toBeGreaterThan(recs.lastIndexOf("sent"));
+  });
+
+  test("a FIFO target keeps the group id and gets THE dedup id dlq redrive uses (issue 10 #9)", () => {
+    const entry = moveEntry({ messageId: "abc", body: "b", groupId: "g1", messageAttributes: { k: { DataType: "String", StringValue: "v" } } }, { name: "t.fifo", url: "u", arn: "", fifo: true });
+    expect(entry.entry).toEqual({
       MessageBody: "b",
       MessageGroupId: "g1",
-      MessageDeduplicationId: "redrive-abc",
+      MessageDeduplicationId: dedupIdFor("abc"),
       MessageAttributes: { k: { DataType: "String", StringValue: "v" } },
     });
-    expect(redriveEntry({ messageId: "abc", body: "b" }, 0, true)).toMatchObject({ code: "NoGroupId" });
-    expect(redriveEntry({ messageId: "abc", body: "b", groupId: "g" }, 0, false)).toEqual({ Id: "0", MessageBody: "b" });
+    expect(moveEntry({ messageId: "abc", body: "b", groupId: "g" }, { name: "t", url: "u", arn: "", fifo: false }).entry).toEqual({ MessageBody: "b" });
   });
 
   test("batches hold at most 10 entries and 1 MiB", () => {
     const small = Array.from({ length: 23 }, () => ({ envelope: { body: "x" } }));
-    expect(packBatches(small).map((b) => b.length)).toEqual([10, 10, 3]);
+    const size = (m: { envelope: { body: string } }) => m.envelope.body.length;
+    expect([...packBatches(small, size)].map((b) => b.length)).toEqual([10, 10, 3]);
     const big = Array.from({ length: 3 }, () => ({ envelope: { body: "x".repeat(600_000) } }));
-    expect(packBatches(big).map((b) => b.length)).toEqual([1, 1, 1]);
+    expect([...packBatches(big, size)].map((b) => b.length)).toEqual([1, 1, 1]);
   });
 });

@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import type { Envelope } from "../../core/envelope.js";
 import { durationFlag } from "../../core/duration.js";
-import { compileExpression, compileFilter } from "../../core/filter.js";
+import { compileExpression } from "../../core/filter.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
-import { InterruptedError, UsageError } from "../../errors.js";
+import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
+import { guardedFilter } from "../reading.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
 // Triage insight (issue 14): see ./triage.ts.
 import { TriageAggregator } from "../../core/triage.js";
@@ -21,6 +22,7 @@ interface Opts extends triage.TriageFlags {
   groupBy?: string;
   save?: string;
   hold: string;
+  spendLastReceive?: boolean;
 }
 
 export interface InspectSummary {
@@ -55,7 +57,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const { ui } = ctx;
   if (opts.all && opts.limit !== undefined) throw new UsageError("--limit and --all: choose one.");
   const limitFlag = positiveInt("--limit", opts.limit);
-  const filter = opts.filter ? compileFilter(opts.filter) : undefined;
+  const filter = opts.filter ? guardedFilter(opts.filter) : undefined;
   const groupBy = opts.groupBy ? compileExpression(opts.groupBy, "--group-by") : undefined;
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
   const plan = triage.planTriage(opts);
@@ -67,6 +69,13 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const countedBefore: triage.QueueCounts = { at: Date.now(), attributes: attrs };
   const before = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const ownPolicy = parseRedrivePolicy(attrs.RedrivePolicy);
+  if (ownPolicy?.maxReceiveCount === 1 && !opts.spendLastReceive) {
+    throw new UsageError(
+      `${dlq.name} has its own RedrivePolicy with maxReceiveCount 1 (to ${nameOf(ownPolicy.deadLetterTargetArn)}): inspect's receive would be each message's last, ` +
+        `and every message looked at would move to ${nameOf(ownPolicy.deadLetterTargetArn)} at its next receive. Nothing was received.`,
+      "Pass --spend-last-receive to inspect it anyway, or raise maxReceiveCount first.",
+    );
+  }
   if (ownPolicy) {
     ui.warn(
       `${dlq.name} has its own RedrivePolicy (to ${nameOf(ownPolicy.deadLetterTargetArn)} after ${ownPolicy.maxReceiveCount} receives): ` +
@@ -82,6 +91,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     // --sample takes the first N messages whatever they hold and filters them here, so the sample size is known.
     filter: plan.sample === undefined ? filter : undefined,
     visibilitySeconds: hold,
+    fifo: dlq.fifo,
+    maxReceiveCount: ownPolicy?.maxReceiveCount,
     signal: ctx.signal,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
   });
@@ -90,7 +101,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     spin.stop();
     const looked = snap.messages.map((h) => h.envelope);
     const messages = plan.sample !== undefined && filter ? looked.filter(filter) : looked;
-    const complete = snap.ended === "empty";
+    const complete = snap.ended === "empty" && snap.partial === undefined;
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
     // Interrupted: no further call before the release (the second count is skipped).
@@ -131,7 +142,13 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     `Released ${plural(released.released, "message")}: they are visible in ${dlq.name} again` +
       (released.failed ? `; ${released.failed} could not be released and come back within ${hold}s.` : "."),
   );
+  if (released.keptExhausted) {
+    ui.warn(`${plural(released.keptExhausted, "message")} used all ${ownPolicy?.maxReceiveCount} receives: kept hidden (not released early); the next receive moves them on.`);
+  }
   if (snap.ended === "interrupted") throw new InterruptedError("Interrupted: the scan stopped early; everything it held was released.");
+  if (snap.partial || snap.ended === "stalled") {
+    throw new PartialFailure(`partial scan of ${dlq.name}: ${plural(snap.scanned, "message")} looked at, but ${snap.partial ?? "the DLQ still counts messages no receive returned"}.`);
+  }
 }
 
 function output(
@@ -205,7 +222,7 @@ function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit:
       ? `from a sample of the first ${opts.sample} received (counts below are estimates for the whole DLQ)`
     : limit !== undefined && s.messages >= limit
       ? `the first ${s.messages}${opts.filter ? " matching" : ""} (--limit ${limit}; --all for every message)`
-      : `${s.scanned} looked at (the scan stopped early)`;
+      : `${s.scanned} looked at (partial: see below)`;
   const lines: string[] = [
     `${ui.color.bold(s.dlq)}: ${plural(s.messages, "message")}${opts.filter ? ` matching ${opts.filter}` : ""} — ${scope}`,
   ];

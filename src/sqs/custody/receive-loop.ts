@@ -10,22 +10,29 @@
  *      trusted: SQS returns false empties), AND
  *   2. the queue's ApproximateNumberOfMessages, read after them, is 0.
  *   If the receives stay empty while the queue still counts visible messages, the loop
- *   re-checks; after STALL_CHECKS such checks (one on FIFO, where a held message blocks
- *   the rest of its group for as long as it is held) it ends as "stalled".
+ *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
+ *   blocks the rest of its group for as long as it is held) with nothing leaving the
+ *   holder in between (a delete unblocks a FIFO group), it ends as "stalled".
  * Messages in flight elsewhere (ApproximateNumberOfMessagesNotVisible beyond what the
  * holder holds) are counted too, so a reader can say its result is partial (see
  * partialReason in read-info.ts).
  *
  * Stopping (max reached, Ctrl-C, an error, or the consumer leaving the loop) never cuts
  * a receive in hand: a long poll abandoned by the client stays open on the server and
- * would swallow messages. The calls in hand are finished and what they return is added
- * to the holder, so the caller's holder.close() releases it.
+ * would swallow the messages released next (hidden for holdSeconds after sqsctl exits).
+ * The calls in hand are finished and what they return is added to the holder, so the
+ * caller's holder.close() releases it. For the same reason each poll waits at most
+ * MAX_POLL_SECONDS: after an interrupt, main.ts cancels requests still in flight once its
+ * 5 s grace period is over, and a shorter poll has always ended by then. A longer
+ * `waitSeconds` is served as several polls of at most that.
  */
 import type { SqsContext } from "../client.js";
 import { receiveOnce, type Held } from "../messages.js";
 import { getQueueAttributes } from "../queues.js";
 import type { Holder } from "./holder.js";
 
+/** The longest single poll: shorter than the grace period after an interrupt (main.ts, 5 s). */
+export const MAX_POLL_SECONDS = 4;
 /** Empty long polls in a row before the queue's counts are asked. */
 export const EMPTY_POLLS = 2;
 /** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
@@ -66,9 +73,11 @@ interface Result {
 /** Yields batches of messages NEW to the holder (already added to it). */
 export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder, opts: ReceiveLoopOptions): AsyncGenerator<Held[]> {
   const end = opts.end ?? {};
-  const wait = opts.waitSeconds ?? 20;
+  // A caller's longer wait is served as several polls: that many empty ones make one "empty long poll".
+  const pollsPerWait = Math.max(1, Math.ceil((opts.waitSeconds ?? 20) / MAX_POLL_SECONDS));
+  const wait = Math.ceil((opts.waitSeconds ?? 20) / pollsPerWait);
   const receivers = Math.max(1, opts.receivers ?? 1);
-  const stallChecks = holder.opts.fifo ? 1 : STALL_CHECKS;
+  const stallChecks = holder.opts.fifo ? 2 : STALL_CHECKS;
   const inFlight = new Map<number, Promise<Result>>();
   let seq = 0;
   let yielded = 0;
@@ -97,9 +106,12 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     end.inFlightElsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - holder.size);
   };
 
+  let sizeAtCheck = Infinity;
   const checkEnd = async () => {
     await readCounts();
-    checks += 1;
+    // Something left the holder since the last check (deleted, released): that is progress.
+    checks = holder.size < sizeAtCheck ? 1 : checks + 1;
+    sizeAtCheck = holder.size;
     if (end.visible === 0) done ??= "empty";
     else if (checks >= stallChecks) done ??= "stalled";
     else empties = 0;
@@ -124,7 +136,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       if (done) continue;
       if (!r.batch?.length) {
         empties += 1;
-        if (opts.untilEmpty && empties >= EMPTY_POLLS) {
+        if (opts.untilEmpty && empties >= EMPTY_POLLS * pollsPerWait) {
           await checkEnd();
           checkedWithCallsInHand = inFlight.size > 0;
         }
@@ -132,6 +144,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       }
       empties = 0;
       checks = 0;
+      sizeAtCheck = Infinity;
       const out = opts.max === undefined ? fresh : fresh.slice(0, opts.max - yielded);
       yielded += out.length;
       if (opts.max !== undefined && yielded >= opts.max) done = "max";

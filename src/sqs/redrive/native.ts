@@ -73,7 +73,7 @@ export async function startMoveTask(
 export function noMoveTasks(endpoint: string, action: string, consequence: string): UsageError {
   return new UsageError(
     `The server at ${endpoint} has no message move tasks (${action}), so ${consequence}.`,
-    "sqsctl's manual redrives keep a journal instead: see ~/.sqsctl/journal.",
+    "sqsctl's manual redrives keep a journal instead: see ~/.local/state/sqsctl/journals.",
   );
 }
 
