@@ -73,7 +73,7 @@ describe("export --delete and its own lapsed holds (issue 15 #4)", () => {
     const file = join(dir, "lapsed-gone.ndjson");
     const r = await cli(["export", "orders", "--file", file, "--delete", "--wait", "1s", "--concurrency", "1"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/1 exported message could not be deleted \(1 hold\(s\) lapsed, 0 refused\): they are in .* and still in the queue/);
+    expect(r.stderr).toMatch(/1 exported message could not be deleted \(1 hold lapsed, 0 refused\): they are in .* and still in the queue/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { plural } from "../../core/text.js";
 import { PartialFailure, InterruptedError, UsageError } from "../../errors.js";
 import { deleteByIds } from "../../sqs/find-messages.js";
 import { deleteHandles } from "../../sqs/messages.js";
@@ -38,7 +39,7 @@ export default async function del(ctx: CommandContext, [ref]: string[], opts: Op
     if (ui.format !== "table") ui.json({ queue: queue.name, deleted: out.ok.length, failed: out.failed.map((f) => ({ receiptHandle: f.receiptHandle, code: f.code })) });
     else ui.out(`${ui.color.green("deleted")} ${out.ok.length} message${out.ok.length === 1 ? "" : "s"} from ${queue.name}`);
     for (const f of out.failed) ui.error(`not deleted (${f.code}): ${f.message || "the receipt handle was refused"}`);
-    if (out.failed.length) throw new PartialFailure(`${out.failed.length} of ${handles.length} receipt handle(s) were refused.`, "A receipt handle is valid only until the message is received again; get a fresh one with 'sqsctl receive'.");
+    if (out.failed.length) throw new PartialFailure(`${out.failed.length} of ${plural(handles.length, "receipt handle")} ${out.failed.length === 1 ? "was" : "were"} refused.`, "A receipt handle is valid only until the message is received again; get a fresh one with 'sqsctl receive'.");
     return;
   }
 

@@ -1,3 +1,4 @@
+import { plural } from "../../core/text.js";
 import { durationFlag, Limits } from "../../core/duration.js";
 import { PartialFailure, UsageError } from "../../errors.js";
 import { changeVisibility } from "../../sqs/messages.js";
@@ -15,5 +16,5 @@ export default async function visibility(ctx: CommandContext, [ref]: string[], o
   if (ui.format !== "table") ui.json({ queue: queue.name, visibilityTimeout: seconds, changed: out.ok.length, failed: out.failed.map((f) => ({ receiptHandle: f.receiptHandle, code: f.code })) });
   else ui.out(`${seconds === 0 ? "released" : `hidden for ${opts.timeout} from now:`} ${out.ok.length} message${out.ok.length === 1 ? "" : "s"} in ${queue.name}`);
   for (const f of out.failed) ui.error(`not changed (${f.code}): ${f.message || "the receipt handle was refused"}`);
-  if (out.failed.length) throw new PartialFailure(`${out.failed.length} of ${opts.receiptHandle.length} receipt handle(s) were refused.`, "A receipt handle is valid only while the message is in flight from that receive.");
+  if (out.failed.length) throw new PartialFailure(`${out.failed.length} of ${plural(opts.receiptHandle.length, "receipt handle")} ${out.failed.length === 1 ? "was" : "were"} refused.`, "A receipt handle is valid only while the message is in flight from that receive.");
 }

@@ -1,3 +1,4 @@
+import { plural } from "../../core/text.js";
 /**
  * What a reader needs to know about a queue before it looks (the peek guard's inputs),
  * and how a read that ended early explains itself. Beside the holder, which applies
@@ -48,12 +49,12 @@ export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
   if (end.reason === "stalled" && end.visible) {
     parts.push(
       fifo
-        ? `${end.visible} message(s) could not be received: on a FIFO queue, while sqsctl holds a message the rest of its group is not returned, so a read that does not delete sees only the first message of each group`
-        : `${end.visible} message(s) the queue counts as visible were never returned (delayed, or blocked)`,
+        ? `${plural(end.visible, "message")} could not be received: on a FIFO queue, while sqsctl holds a message the rest of its group is not returned, so a read that does not delete sees only the first message of each group`
+        : `${plural(end.visible, "message")} the queue counts as visible ${end.visible === 1 ? "was" : "were"} never returned (delayed, or blocked)`,
     );
   }
   if ((end.reason === "empty" || end.reason === "stalled") && end.inFlightElsewhere) {
-    parts.push(`about ${end.inFlightElsewhere} message(s) were in flight elsewhere (another consumer, or a receive whose reply was lost) and not seen`);
+    parts.push(`about ${plural(end.inFlightElsewhere, "message")} ${end.inFlightElsewhere === 1 ? "was" : "were"} in flight elsewhere (another consumer, or a receive whose reply was lost) and not seen`);
   }
   return parts.length ? parts.join("; ") : undefined;
 }
