@@ -338,7 +338,7 @@ complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l restart -d 'ignore an unfini
 
 # receive: options
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l max -x -d 'how many messages at most'
-complete -c sqsctl -n "__sqsctl_at 'receive'" -l wait -x -d 'long-poll wait for each receive, 0s-20s'
+complete -c sqsctl -n "__sqsctl_at 'receive'" -l wait -x -d 'long-poll wait, 0s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l visibility-timeout -x -d 'how long received messages stay hidden, 0s-12h (default: the queue\'s)'
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l delete -d 'delete each message after printing it (consumes them)'
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l peek -d 'release the messages at once (visibility 0) instead of leaving them in flight'
@@ -348,14 +348,14 @@ complete -c sqsctl -n "__sqsctl_at 'tail'" -l delete -d 'consume: delete each me
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l max -x -d 'stop after this many messages'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l until-empty -d 'stop once the queue is empty (two empty long polls and the queue counting none visible)'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l filter -x -d 'JMESPath over the envelope, body parsed as json (see \'sqsctl help filters\')'
-complete -c sqsctl -n "__sqsctl_at 'tail'" -l wait -x -d 'long-poll wait for each receive, 1s-20s'
+complete -c sqsctl -n "__sqsctl_at 'tail'" -l wait -x -d 'long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
 
 # export: options
 complete -c sqsctl -n "__sqsctl_at 'export'" -l file -r -F -d 'the NDJSON file to write (- for stdout)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l max -x -d 'stop after this many messages'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l delete -d 'delete each message once its line is on disk (written and fsynced)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l append -d 'append to the file instead of replacing it'
-complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait for each receive, 1s-20s'
+complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 4)'
 
 # import: options

@@ -123,7 +123,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .argument("<queue>", "queue name, URL or ARN")
     .description("receive up to --max messages (looping past 10); readable on a terminal, NDJSON envelopes when piped")
     .option("--max <n>", "how many messages at most", "10")
-    .option("--wait <dur>", "long-poll wait for each receive, 0s-20s", "5s")
+    .option("--wait <dur>", "long-poll wait, 0s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "5s")
     .option("--visibility-timeout <dur>", "how long received messages stay hidden, 0s-12h (default: the queue's)")
     .option("--delete", "delete each message after printing it (consumes them)")
     .option("--peek", "release the messages at once (visibility 0) instead of leaving them in flight")
@@ -154,7 +154,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--max <n>", "stop after this many messages")
     .option("--until-empty", "stop once the queue is empty (two empty long polls and the queue counting none visible)")
     .option("--filter <expr>", "JMESPath over the envelope, body parsed as json (see 'sqsctl help filters')")
-    .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "20s")
+    .option("--wait <dur>", "long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "20s")
     .addHelpText(
       "after",
       `\nEverything tail receives is kept hidden (renewed by a heartbeat) until tail stops, then\n` +
@@ -183,7 +183,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--max <n>", "stop after this many messages")
     .option("--delete", "delete each message once its line is on disk (written and fsynced)")
     .option("--append", "append to the file instead of replacing it")
-    .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "5s")
+    .option("--wait <dur>", "long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "5s")
     .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 4)")
     .addHelpText(
       "after",

@@ -175,6 +175,23 @@ describe("partial reads say so (issue 10 #6)", () => {
     expect(await counts(url)).toEqual({ visible: 5, inFlight: 0 });
   });
 
+  test("through the strict layer (several messages of a group per receive, as AWS): a FIFO export --delete is complete, in order, once each", async () => {
+    const url = await createQueue("strict-export.fifo", { FifoQueue: "true" });
+    await seed(url, 30, (i) => `b${i}`, (i) => `g${i % 3}`);
+    const file = join(dir, "strict-fifo.ndjson");
+    const r = await cli(["export", "strict-export.fifo", "--file", file, "--delete", "--wait", "1s"]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = lines(readFileSync(file, "utf8")).map((l) => JSON.parse(l) as { body: string; groupId: string });
+    expect(new Set(got.map((e) => e.body)).size).toBe(30);
+    expect(got).toHaveLength(30);
+    for (const g of ["g0", "g1", "g2"]) {
+      const order = got.filter((e) => e.groupId === g).map((e) => Number(e.body.slice(1)));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    expect(Object.values(strict.stats.receives).every((n) => n === 1)).toBe(true);
+    expect(strict.heldIds(url)).toEqual([]);
+  });
+
   test("export of a queue with messages in flight elsewhere: exit 1 with how many were not seen", async () => {
     const url = await createQueue("partial-inflight");
     await seed(url, 10);
