@@ -184,16 +184,17 @@ function printSummary(ctx: CommandContext, s: Summary, m: ManualInput): void {
     return;
   }
   const rate = s.seconds > 0 ? Math.round(s.moved / s.seconds) : s.moved;
-  ui.out(`${ui.color.green("moved")} ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel} (manual, ${s.seconds}s, ${rate}/s)`);
+  // The summary of work done: stderr, silenced by -q (the JSON summary is the stdout result).
+  ui.success(`moved ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel}: manual, ${s.seconds}s, ${rate}/s`);
   const skippedWhy = [m.filterText ? "did not match --filter" : "", m.max !== undefined ? "over --max" : ""].filter(Boolean).join(" or ") || "not moved";
-  ui.out(`  skipped     ${s.skipped}${s.skipped ? ` (${skippedWhy}; left in the DLQ)` : ""}`);
-  for (const [why, n] of Object.entries(s.noTarget)) ui.out(`  no target   ${n} (${why}; left in the DLQ)`);
-  ui.out(`  failed      ${s.failed}${s.failed ? " (send failed; left in the DLQ)" : ""}`);
-  ui.out(`  duplicates  ${s.duplicates}${s.duplicates ? ` (${s.possibleDuplicates} possibly sent twice (an interrupted earlier run or another process, or a send whose outcome was unknown), ${s.sentNotDeleted} sent but still in the DLQ)` : ""}`);
-  if (s.outOfOrder) ui.out(`  reordered   ${s.outOfOrder} (accepted behind a failed earlier message of their FIFO group)`);
-  if (s.alreadySent) ui.out(`  resumed     ${s.alreadySent} deleted from the DLQ without sending again (a journal showed them sent)`);
-  if (s.inFlightElsewhere) ui.out(`  in flight   ${s.inFlightElsewhere} held by another consumer were not looked at; re-run when they are visible again`);
-  if (s.unreachable) ui.out(`  unreachable ${s.unreachable} visible but not returned by any receive`);
+  ui.info(`  skipped     ${s.skipped}${s.skipped ? `: ${skippedWhy}; left in the DLQ` : ""}`);
+  for (const [why, n] of Object.entries(s.noTarget)) ui.info(`  no target   ${n}: ${why}; left in the DLQ`);
+  ui.info(`  failed      ${s.failed}${s.failed ? ": send failed; left in the DLQ" : ""}`);
+  ui.info(`  duplicates  ${s.duplicates}${s.duplicates ? `: ${s.possibleDuplicates} possibly sent twice by an interrupted earlier run, another process or a send whose outcome was unknown; ${s.sentNotDeleted} sent but still in the DLQ` : ""}`);
+  if (s.outOfOrder) ui.info(`  reordered   ${s.outOfOrder}: accepted behind a failed earlier message of their FIFO group`);
+  if (s.alreadySent) ui.info(`  resumed     ${s.alreadySent} deleted from the DLQ without sending again: a journal showed them sent`);
+  if (s.inFlightElsewhere) ui.info(`  in flight   ${s.inFlightElsewhere} held by another consumer were not looked at; re-run when they are visible again`);
+  if (s.unreachable) ui.info(`  unreachable ${s.unreachable} visible but not returned by any receive`);
   for (const f of s.failures.slice(0, 5)) ui.warn(`${f.messageId}: ${f.code}: ${f.message}`);
   if (s.failures.length > 5) ui.warn(`…and ${s.failures.length - 5} more (see the journal and -o json).`);
 }

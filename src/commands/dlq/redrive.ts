@@ -22,6 +22,7 @@ interface Opts {
   journal?: string | boolean;
   concurrency: string;
   hold: string;
+  verbose?: boolean;
 }
 
 export default async function redrive(ctx: CommandContext, [ref]: string[], opts: Opts): Promise<void> {
@@ -56,16 +57,16 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   if (opts.strategy === "native") {
     if (!tasks) throw new UsageError(`The server at ${sqs.endpoint} has no message move tasks (StartMessageMoveTask).`, "Use --strategy manual (or auto).");
     strategy = "native";
-    why = "--strategy native";
+    why = "chosen with --strategy native";
   } else if (opts.strategy === "manual") {
     strategy = "manual";
-    why = "--strategy manual";
+    why = "chosen with --strategy manual";
   } else if (limited) {
     strategy = "manual";
-    why = `${opts.filter ? "--filter" : "--max"} needs the manual engine (SQS move tasks move everything)`;
+    why = `${opts.filter ? "--filter" : "--max"} needs the manual engine: SQS move tasks move everything`;
   } else if (!tasks) {
     strategy = "manual";
-    why = "this server has no message move tasks (StartMessageMoveTask)";
+    why = "this server has no message move tasks, StartMessageMoveTask";
   } else {
     strategy = "native";
     why = "no --filter or --max, and the server has message move tasks";
@@ -90,27 +91,24 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
       "Say where with --to QUEUE.",
     );
   }
-  const targetLabel = to ? to.name : single ? single.name : `each message's source queue (${sources.map((s) => s.name).join(", ") || "from DeadLetterQueueSourceArn"})`;
+  const targetLabel = to ? to.name : single ? single.name : `each message's source queue: ${sources.map((s) => s.name).join(", ") || "from DeadLetterQueueSourceArn"}`;
 
   const planPairs: Array<[string, string]> = [
-    ["from", `${dlq.name} (${plural(visible, "message")} visible${inFlight ? `, ${inFlight} in flight` : ""})`],
+    ["from", `${dlq.name}, ${plural(visible, "message")} visible${inFlight ? `, ${inFlight} in flight` : ""}`],
     ["to", targetLabel],
     ["moving", `${max !== undefined ? `at most ${max}` : opts.filter ? "the messages matching" : "all"}${opts.filter ? ` ${opts.filter}` : ""}`],
-    ["strategy", `${strategy} (${why})`],
+    ["strategy", `${strategy}: ${why}`],
     ["rate", rate ? `${rate} messages/s` : "as fast as possible"],
   ];
 
-  if (opts.dryRun) return dryRun(ctx, dlq, filter, max, planPairs, { strategy, target: targetLabel });
+  if (opts.dryRun) return dryRun(ctx, dlq, filter, max, planPairs, { strategy, target: targetLabel }, opts.verbose === true);
 
   for (const [k, v] of planPairs) ui.info(`${k.padEnd(9)} ${v}`);
-  const ok = await ui.confirm(`Move ${max !== undefined ? `up to ${max}` : opts.filter ? "the matching" : `all ${visible}`} messages from ${dlq.name} to ${targetLabel}?`, {
+  await ui.requireConfirmation(`Move ${max !== undefined ? `up to ${max}` : opts.filter ? "the matching" : `all ${visible}`} messages from ${dlq.name} to ${targetLabel}?`, {
     yes: opts.yes,
     action: `redrive ${dlq.name}`,
+    notDone: "Nothing moved",
   });
-  if (!ok) {
-    ui.info("Nothing moved.");
-    return;
-  }
 
   if (strategy === "native") {
     return runNative(ctx, sqs, dlq, to, rate, targetLabel);
@@ -119,6 +117,9 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   await runManual(ctx, { dlq, to, single, filter, filterText: opts.filter, max, rate, concurrency, hold, journal: opts.journal, targetLabel });
 }
 
+/** Messages a dry run lists on a terminal without --verbose. */
+const DRY_RUN_PREVIEW = 10;
+
 async function dryRun(
   ctx: CommandContext,
   dlq: QueueHandle,
@@ -126,6 +127,7 @@ async function dryRun(
   max: number | undefined,
   plan: Array<[string, string]>,
   json: { strategy: string; target: string },
+  verbose: boolean,
 ): Promise<void> {
   const { ui } = ctx;
   const sqs = await ctx.sqs();
@@ -135,12 +137,20 @@ async function dryRun(
     if (ui.format === "json") {
       ui.json({ dryRun: true, strategy: json.strategy, from: dlq.name, target: json.target, matching: messages.length, scanned: snap.scanned, messages });
     } else {
+      // Totals first, then a bounded preview: 300 messages must not scroll the plan away.
       const write = ui.streamsNdjson ? (l: string) => ui.info(l) : (l: string) => ui.out(l);
       write(`Dry run: nothing will be moved.`);
       for (const [k, v] of plan) write(`  ${k.padEnd(9)} ${v}`);
-      write(`  would move ${plural(messages.length, "message")} (of ${snap.scanned} looked at)`);
-      if (!ui.streamsNdjson) ui.out("");
-      printMessages(ui, messages);
+      write(`  would move ${plural(messages.length, "message")}, of ${snap.scanned} looked at`);
+      if (ui.streamsNdjson) return printMessages(ui, messages);
+      const shown = verbose ? messages : messages.slice(0, DRY_RUN_PREVIEW);
+      if (shown.length) {
+        ui.out("");
+        printMessages(ui, shown);
+      }
+      if (shown.length < messages.length) {
+        ui.out(`${ui.ellipsis}and ${plural(messages.length - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
+      }
     }
   } finally {
     await snap.release();

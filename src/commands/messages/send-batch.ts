@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { InputRules } from "../../core/message-input.js";
+import { plural } from "../../core/text.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { count, startProgress } from "../../output/progress.js";
 import { removeStaleSpools, spoolPath } from "../../sqs/custody/journal.js";
@@ -84,7 +85,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
       for (const bad of v.invalid) ui.error(`${label}:${bad.line}: ${bad.reason}`);
       if (v.invalidCount > v.invalid.length) ui.error(`… and ${v.invalidCount - v.invalid.length} more invalid lines`);
       throw new UsageError(
-        `${v.invalidCount} of ${v.lines} line${v.lines === 1 ? "" : "s"} in ${label} ${v.invalidCount === 1 ? "is" : "are"} invalid: nothing was sent.`,
+        `${v.invalidCount} of ${plural(v.lines, "line")} in ${label} ${v.invalidCount === 1 ? "is" : "are"} invalid: nothing was sent.`,
         rules.raw ? "Fix the lines above and run again." : 'Each line must be a JSON object like {"body": "..."} (or use --raw to send each line as a body). Fix the lines above and run again.',
       );
     }
@@ -98,7 +99,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
     if (opts.dryRun) {
       const summary = { dryRun: true, lines: v.lines, messages: v.entries, blank: v.blank, queue: queue.name, fifo: rules.fifo, maxMessageSize: rules.maxMessageSize };
       if (ui.format !== "table") ui.json(summary);
-      else ui.out(`${count(v.entries)} message${v.entries === 1 ? "" : "s"} in ${label} are valid for ${queue.name}; nothing was sent (--dry-run).`);
+      else ui.out(`${plural(v.entries, "message")} in ${label} ${v.entries === 1 ? "is" : "are"} valid for ${queue.name}; nothing was sent (--dry-run).`);
       return;
     }
     await sendPass(ctx, { ref, label, queue, rules, v, concurrency, rate, opts, sqs, failedFile });

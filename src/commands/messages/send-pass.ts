@@ -1,4 +1,5 @@
 import type { InputRules } from "../../core/message-input.js";
+import { plural } from "../../core/text.js";
 import { InterruptedError, OperationError, PartialFailure } from "../../errors.js";
 import { count, shortDuration, startProgress } from "../../output/progress.js";
 import { bulkSend, type BulkResult, type EntryFailure } from "../../sqs/bulk-send.js";
@@ -101,8 +102,8 @@ export async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> 
   if (ui.format !== "table") ui.json(summary);
   else {
     const r = Math.round(result.sent / Math.max(seconds, 0.01));
-    ui.out(
-      `${ui.color.green("sent")} ${count(result.sent)} message${result.sent === 1 ? "" : "s"} to ${ui.color.bold(p.queue.name)} in ${seconds}s (${count(r)}/s)` +
+    ui.success(
+      `sent ${plural(result.sent, "message")} to ${ui.color.bold(p.queue.name)} in ${seconds}s (${count(r)}/s)` +
         (result.failed ? `; ${ui.color.red(`${count(result.failed)} failed`)}` : "") +
         (resume.skip ? `; ${count(alreadySent)} already sent earlier` : ""),
     );
