@@ -68,7 +68,7 @@ describe("receiveInto end rule", () => {
     // THEN it ends (not loops forever) as stalled, and the reason names the FIFO group rule
     expect(ids).toEqual(["head"]);
     expect(end).toMatchObject({ reason: "stalled", visible: 4, inFlightElsewhere: 0 });
-    expect(partialReason(end, true)).toMatch(/4 message\(s\) could not be received.*FIFO/);
+    expect(partialReason(end, true)).toMatch(/4 messages could not be received.*FIFO/);
     await holder.close();
   });
 
@@ -80,7 +80,7 @@ describe("receiveInto end rule", () => {
     const end: LoopEnd = {};
     await drain(holder, { untilEmpty: true, waitSeconds: 1, end });
     expect(end).toMatchObject({ reason: "empty", inFlightElsewhere: 10 });
-    expect(partialReason(end, false)).toMatch(/about 10 message\(s\) were in flight/);
+    expect(partialReason(end, false)).toMatch(/about 10 messages were in flight/);
     await holder.close();
   });
 });
