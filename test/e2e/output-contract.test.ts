@@ -27,7 +27,7 @@ afterAll(async () => {
 const cli = (args: string[], input?: string) => runCli(args, { env: { ...server.env, XDG_STATE_HOME: dir, HOME: dir }, ...(input !== undefined ? { input } : {}) });
 
 /** Keys that are data, not names sqsctl chose: checked for camelCase no deeper than their values. */
-const DATA_MAPS = new Set(["attributes", "messageAttributes", "tags", "byTarget", "sources"]);
+const DATA_MAPS = new Set(["attributes", "messageAttributes", "tags", "byTarget", "sources", "distribution"]);
 const SQS_ATTRIBUTE_VALUE = new Set(["DataType", "StringValue", "BinaryValue"]);
 
 /** Every key sqsctl named, with its path, that is not camelCase. */
