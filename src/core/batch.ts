@@ -1,6 +1,6 @@
 /**
- * Batching rules for SendMessageBatch, the retry policy of the bulk sender, and a
- * small bit set for journals. Pure: no I/O.
+ * Batching rules for SendMessageBatch and a small bit set for journals. Pure: no I/O.
+ * (The retry policy lives in sqs/custody/retry.ts.)
  */
 
 /** SQS: at most 10 entries a batch, and the batch's messages at most 1 MiB together. */
@@ -55,50 +55,6 @@ export class BatchPacker<T extends { size: number }> {
     this.bytes = 0;
     return out;
   }
-}
-
-/**
- * Error codes worth another try: throttling, and server-side faults. Entries whose
- * Failed record has SenderFault=false are retried too (the server says it was its fault).
- */
-const RETRYABLE = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "TooManyRequestsException",
-  "KmsThrottled",
-  "KMS.ThrottlingException",
-  "ServiceUnavailable",
-  "InternalError",
-  "InternalFailure",
-  "InternalServerError",
-  "ServiceUnavailableException",
-  "SlowDown",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "TimeoutError",
-  "NetworkingError",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNREFUSED",
-]);
-
-export function isRetryableCode(code: string, senderFault?: boolean): boolean {
-  return RETRYABLE.has(code) || senderFault === false;
-}
-
-/** A whole-call failure that is worth retrying: throttling, 5xx, or the network. */
-export function isRetryableError(err: unknown, code: string): boolean {
-  const e = err as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string };
-  const status = e?.$metadata?.httpStatusCode;
-  return RETRYABLE.has(code) || (status !== undefined && status >= 500) || status === 429 || e?.$retryable !== undefined || RETRYABLE.has(e?.code ?? "");
-}
-
-/** Exponential backoff with full jitter: random in [0, min(cap, base * 2^attempt)). */
-export function backoffMs(attempt: number, baseMs = 100, capMs = 10_000, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
 /** A growable bit set over line numbers (1 bit a line: a million lines cost 125 KB). */

@@ -6,6 +6,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { fromSqsMessage, type Envelope } from "../core/envelope.js";
 import type { SqsContext } from "./client.js";
+import { retryEntries, shortCode } from "./custody/retry.js";
+import { errorCode } from "./errors.js";
 
 /** A received message: its envelope and the receipt handle this receive gave us. */
 export interface Held {
@@ -53,17 +55,10 @@ export interface BatchOutcome {
   failed: Array<{ receiptHandle: string; code: string; message: string }>;
 }
 
-/** Entry and call failures that say the request itself cannot succeed: not retried. */
-const PERMANENT = /^(ReceiptHandleIsInvalid|InvalidParameterValue|MessageNotInflight|QueueDoesNotExist|NonExistentQueue|AccessDenied|AccessDeniedException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|ExpiredToken|ExpiredTokenException|CredentialsProviderError)$/;
-
-/** Pauses before the extra tries of entries that failed for a passing reason. */
-const ENTRY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];
-
 /**
  * Runs a 10-entry batch call over many handles, reading every `Failed` list. Entries
- * that failed for a passing reason (a server-side entry failure, or the whole call
- * failing after the SDK's own retries) are tried again a few times: a release that
- * fails once would otherwise leave a message hidden after sqsctl exits.
+ * are tried again only by the custody retry policy (retry.ts); a call the SDK gave up
+ * on is not called again on top of the SDK's own retries.
  */
 async function inBatches(
   handles: string[],
@@ -71,36 +66,23 @@ async function inBatches(
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { ok: [], failed: [] };
   for (let i = 0; i < handles.length; i += 10) {
-    let chunk = handles.slice(i, i + 10);
-    for (let attempt = 0; chunk.length > 0; attempt++) {
-      const last = attempt >= ENTRY_RETRY_DELAYS_MS.length;
-      const retry: string[] = [];
-      const fail = (receiptHandle: string, code: string, message: string, retryable: boolean) => {
-        if (retryable && !last && !PERMANENT.test(code)) retry.push(receiptHandle);
-        else outcome.failed.push({ receiptHandle, code, message });
+    const chunk = handles.slice(i, i + 10);
+    const res = await retryEntries(chunk, async (pending) => {
+      const answer = await call(pending.map((h, j) => ({ Id: String(j), ReceiptHandle: h })));
+      return {
+        ok: (answer.Successful ?? []).map((s) => pending[Number(s.Id)]).filter((h): h is string => h !== undefined),
+        failed: (answer.Failed ?? []).flatMap((f) => {
+          const h = pending[Number(f.Id)];
+          return h === undefined ? [] : [{ entry: h, code: shortCode(f.Code), message: f.Message ?? "", senderFault: f.SenderFault }];
+        }),
       };
-      const entries = chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
-      try {
-        const res = await call(entries);
-        const failedIds = new Set<string>();
-        for (const f of res.Failed ?? []) {
-          failedIds.add(f.Id ?? "");
-          const code = (f.Code ?? "Unknown").split(/[.#]/).at(-1) ?? "Unknown";
-          fail(chunk[Number(f.Id)] ?? "", code, f.Message ?? "", f.SenderFault !== true);
-        }
-        const okIds = new Set((res.Successful ?? []).map((s) => s.Id ?? ""));
-        entries.forEach((e, j) => {
-          if (okIds.has(e.Id)) outcome.ok.push(chunk[j]!);
-          else if (!failedIds.has(e.Id)) fail(chunk[j]!, "NoResult", "the server reported neither success nor failure", true);
-        });
-      } catch (err) {
-        const e = err as { name?: string; message?: string };
-        const code = (e.name ?? "Error").split(/[.#]/).at(-1) ?? "Error";
-        for (const h of chunk) fail(h, code, e.message ?? String(err), true);
-      }
-      chunk = retry;
-      if (chunk.length) await new Promise((r) => setTimeout(r, ENTRY_RETRY_DELAYS_MS[attempt]));
-    }
+    }).catch((err: unknown) => {
+      // A fatal answer (queue gone, access denied) fails these entries; the caller reports them.
+      const code = shortCode(errorCode(err) || (err as Error)?.name);
+      return { ok: [] as string[], notTried: [], failed: chunk.map((entry) => ({ entry, code, message: (err as Error)?.message ?? String(err) })) };
+    });
+    outcome.ok.push(...res.ok);
+    for (const f of res.failed) outcome.failed.push({ receiptHandle: f.entry, code: f.code, message: f.message });
   }
   return outcome;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { BatchPacker, backoffMs, entryId, LineSet, lineOfEntryId } from "../../src/core/batch.js";
+import { BatchPacker, entryId, LineSet, lineOfEntryId } from "../../src/core/batch.js";
+import { backoffMs } from "../../src/sqs/custody/retry.js";
 
 describe("BatchPacker", () => {
   test("closes a batch at 10 entries", () => {
@@ -42,10 +43,11 @@ describe("entry ids and helpers", () => {
   });
 
   test("backoff grows exponentially with full jitter and a cap", () => {
-    expect(backoffMs(0, 100, 10_000, () => 0.999)).toBe(99);
-    expect(backoffMs(3, 100, 10_000, () => 0.5)).toBe(400);
-    expect(backoffMs(20, 100, 10_000, () => 0.999)).toBe(9990);
-    expect(backoffMs(5, 100, 10_000, () => 0)).toBe(0);
+    const p = { attempts: 4, baseMs: 100, capMs: 10_000 };
+    expect(backoffMs(0, p, () => 0.999)).toBe(99);
+    expect(backoffMs(3, p, () => 0.5)).toBe(400);
+    expect(backoffMs(20, p, () => 0.999)).toBe(9990);
+    expect(backoffMs(5, p, () => 0)).toBe(0);
   });
 
   test("LineSet grows and counts distinct lines", () => {

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
+import { RateLimiter } from "../../src/sqs/custody/pool.js";
 import type { SendEntry } from "../../src/core/message-input.js";
 import { bulkSend, type EntryFailure } from "../../src/sqs/bulk-send.js";
 
@@ -47,7 +48,7 @@ describe("bulkSend", () => {
     const result = await bulkSend(client, URL, from(entries(5)), { onSent: (e) => sent.push(...e.map((x) => x.line)), onFailed: (f) => failed.push(...f) }, { concurrency: 1, fifo: false, sleep: noSleep });
     // THEN
     expect(calls().map((c) => c.Entries!.map((e) => e.Id))).toEqual([["l1", "l2", "l3", "l4", "l5"], ["l2"]]);
-    expect(result).toEqual({ sent: 4, failed: 1, notSent: 0, possibleDuplicates: 0, interrupted: false });
+    expect(result).toEqual({ sent: 4, failed: 1, notSent: 0, possibleDuplicates: 0, outOfOrder: 0, interrupted: false });
     expect(sent.sort()).toEqual([1, 2, 4, 5]);
     expect(failed.map((f) => [f.entry.line, f.code])).toEqual([[3, "InvalidMessageContents"]]);
   });
@@ -58,22 +59,23 @@ describe("bulkSend", () => {
       Failed: [{ Id: "l1", Code: "AWS.SimpleQueueService.InternalError", SenderFault: false, Message: "oops" }],
     }));
     const failed: EntryFailure[] = [];
-    const result = await bulkSend(client, URL, from(entries(2)), { onFailed: (f) => failed.push(...f) }, { concurrency: 2, fifo: false, sleep: noSleep, maxAttempts: 3 });
+    const result = await bulkSend(client, URL, from(entries(2)), { onFailed: (f) => failed.push(...f) }, { concurrency: 2, fifo: false, sleep: noSleep, policy: { attempts: 3, baseMs: 0, capMs: 0 } });
     expect(calls()).toHaveLength(3);
     expect(result.sent).toBe(1);
     expect(failed.map((f) => [f.entry.line, f.code])).toEqual([[1, "InternalError"]]);
   });
 
-  test("a throttled or 5xx call is retried whole with backoff", async () => {
-    const throttle = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
+  test("a call the SDK gave up on is not retried again here (one retry policy); a 5xx counts its entries as possible duplicates", async () => {
+    // GIVEN the SDK's own retries ended in a 503 (the server may have acted on it)
     const unavailable = Object.assign(new Error("down"), { name: "ServiceUnavailable", $metadata: { httpStatusCode: 503 } });
-    sqs.on(SendMessageBatchCommand).rejectsOnce(throttle).rejectsOnce(unavailable).callsFake((input: SendMessageBatchCommandInput) => ok(input));
-    const sleeps: number[] = [];
-    const result = await bulkSend(client, URL, from(entries(3)), {}, { concurrency: 1, fifo: false, sleep: async (ms) => void sleeps.push(ms) });
-    // The 503 may have been carried out: its 3 entries, sent again, may be duplicates (the throttle may not).
-    expect(result).toEqual({ sent: 3, failed: 0, notSent: 0, possibleDuplicates: 3, interrupted: false });
-    expect(calls()).toHaveLength(3);
-    expect(sleeps).toHaveLength(2);
+    sqs.on(SendMessageBatchCommand).rejectsOnce(unavailable).callsFake((input: SendMessageBatchCommandInput) => ok(input));
+    const failed: EntryFailure[] = [];
+    // WHEN
+    const result = await bulkSend(client, URL, from(entries(3)), { onFailed: (f) => failed.push(...f) }, { concurrency: 1, fifo: false, sleep: noSleep });
+    // THEN one call, its entries failed with the code, and each counted as a possible duplicate
+    expect(calls()).toHaveLength(1);
+    expect(result).toEqual({ sent: 0, failed: 3, notSent: 0, possibleDuplicates: 3, outOfOrder: 0, interrupted: false });
+    expect(failed.map((f) => f.code)).toEqual(["ServiceUnavailable", "ServiceUnavailable", "ServiceUnavailable"]);
   });
 
   test("a fatal error (queue gone) stops the run and is rethrown", async () => {
@@ -131,12 +133,29 @@ describe("bulkSend", () => {
     expect(result.sent + result.notSent).toBeLessThanOrEqual(100);
   });
 
-  test("rate limit spaces the calls", async () => {
+  test("rate: every message goes through the one rate limiter", async () => {
     sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ok(input));
-    const sleeps: number[] = [];
-    await bulkSend(client, URL, from(entries(30)), {}, { concurrency: 1, fifo: false, rate: 100, sleep: async (ms) => void sleeps.push(ms) });
-    // 30 messages at 100/s: the 2nd and 3rd batches wait about 100 ms and 200 ms.
-    expect(sleeps).toHaveLength(2);
-    expect(sleeps[0]).toBeGreaterThan(50);
+    const take = vi.spyOn(RateLimiter.prototype, "take");
+    await bulkSend(client, URL, from(entries(30)), {}, { concurrency: 1, fifo: false, rate: 100_000 });
+    expect(take.mock.calls.reduce((n, c) => n + (c[0] as number), 0)).toBe(30);
+    take.mockRestore();
+  });
+
+  test("FIFO group stop: a failed entry stops the rest of its group (in order, never sent), other groups go on", async () => {
+    // GIVEN l1 (group a) fails for good; l3 (group a) rides in the same call and is accepted behind it
+    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      ...ok(input, ["l1"]),
+      Failed: input.Entries!.some((e) => e.Id === "l1") ? [{ Id: "l1", Code: "InvalidMessageContents", SenderFault: true, Message: "bad" }] : [],
+    }));
+    const failed: EntryFailure[] = [];
+    // WHEN 30 messages alternate between groups a and b (one lane: batches in order)
+    const result = await bulkSend(client, URL, from(entries(30, (i) => (i % 2 ? "a" : "b"))), { onFailed: (f) => failed.push(...f) }, { concurrency: 1, fifo: true, sleep: noSleep });
+    // THEN group a's later batches are not sent: they fail with GroupOrderKept, in order
+    const sentA = calls().flatMap((c) => c.Entries!).filter((e) => e.MessageGroupId === "a").map((e) => e.Id);
+    expect(sentA).toEqual(["l1", "l3", "l5", "l7", "l9"]);
+    expect(failed.map((f) => [f.entry.line, f.code])).toEqual([[1, "InvalidMessageContents"], ...[11, 13, 15, 17, 19, 21, 23, 25, 27, 29].map((l) => [l, "GroupOrderKept"])]);
+    // and the 4 of group a that SQS accepted behind l1 in the same call are reported as out of order, not passed off as in order
+    expect(result.outOfOrder).toBe(4);
+    expect(result.sent).toBe(15 + 4);
   });
 });

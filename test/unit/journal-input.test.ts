@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { readLines, validateInput } from "../../src/commands/messages/input.js";
-import { Journal, readJournal } from "../../src/commands/messages/journal.js";
+import { Journal, readJournal, SendJournal, sendState } from "../../src/sqs/custody/journal.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sqsctl-unit-"));
 
@@ -43,23 +43,27 @@ describe("validateInput", () => {
   });
 });
 
-describe("journal", () => {
-  test("lines confirmed, failed, and in flight at a kill are told apart; a torn last record is ignored", () => {
+describe("send journal", () => {
+  const bind = { kind: "send-batch" as const, endpoint: "http://127.0.0.1:1", account: "000000000000", queue: "u" };
+
+  test("lines confirmed, failed, and in flight at a kill are told apart; a torn last record is unknown", () => {
     const path = join(dir, "j1.journal");
-    const j = new Journal(path, { queueUrl: "u", sha256: "s", lines: 40 }, true, 0);
+    const j = new SendJournal(Journal.open(path, bind, { sha256: "s", lines: 40 }, { fresh: true, fsyncMs: 0 }));
     j.started([1, 2, 3]);
     j.started([4, 5]);
     j.sent([1, 2]);
     j.failed([3]);
     j.started([6, 7]);
-    j.close();
-    writeFileSync(path, readFileSync(path, "utf8") + "S 4,5"); // killed mid-write: no newline
-    const state = readJournal(path)!;
-    expect(state.header).toEqual({ queueUrl: "u", sha256: "s", lines: 40 });
+    j.journal.close();
+    writeFileSync(path, readFileSync(path, "utf8") + 'abcdef012345 {"k":"S","l":[4,5]'); // killed mid-write: no newline
+    const read = readJournal(path)!;
+    const state = sendState(read);
+    expect(read.header.meta).toEqual({ sha256: "s", lines: 40 });
     expect([1, 2, 3, 4, 6].map((n) => state.confirmed.has(n))).toEqual([true, true, false, false, false]);
     expect(state.failed.has(3)).toBe(true);
     expect([4, 5, 6, 7].every((n) => state.unknown.has(n))).toBe(true);
     expect(state.unknown.size).toBe(4);
+    expect(state.unreadable).toBe(1);
   });
 
   test("no journal file: undefined", () => {

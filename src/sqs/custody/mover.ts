@@ -1,0 +1,185 @@
+/**
+ * THE mover: the one place that sends messages with SendMessageBatch and deletes what
+ * was moved. Used by dlq redrive and browse (`moveHeld`: send, journal + fsync, delete
+ * only what was confirmed sent) and, for its sending side, by send-batch/import
+ * (`sendEntries` through bulk-send.ts).
+ *
+ * Rules kept here once:
+ * - every batch call's Failed list is read; an entry is "sent" only when Successful names it;
+ * - entries are retried only by retry.ts; whole calls only by the SDK;
+ * - FIFO group stop: once an entry of a group failed, no later entry of that group is sent
+ *   by this mover (they fail with GroupOrderKept, in order). Entries the SERVER accepted
+ *   behind a failed earlier entry of their group in the same call cannot be taken back:
+ *   they are counted as `outOfOrder` and reported, never passed off as in order;
+ * - every attempt whose outcome is unknown (dropped connection, timeout, 5xx) is counted as
+ *   a possible duplicate of each entry it carried (`ambiguous`), FIFO or not;
+ * - one deterministic FIFO dedup id for a moved message (`dedupIdFor`).
+ */
+import { createHash } from "node:crypto";
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
+import { messageSize, toSdkAttributes, type Envelope } from "../../core/envelope.js";
+import { isAmbiguousFailure, trackAmbiguity } from "../ambiguity.js";
+import type { SqsContext } from "../client.js";
+import { errorCode } from "../errors.js";
+import type { MoveJournal } from "./journal.js";
+import type { ConcurrencyControl, RateLimiter } from "./pool.js";
+import { retryEntries, shortCode, type EntryFailure, type RetryEntriesOptions } from "./retry.js";
+
+const THROTTLE = /^(ThrottlingException|Throttling|RequestThrottled|RequestThrottledException|TooManyRequestsException|SlowDown)$/;
+
+export interface SendItem {
+  /** The batch entry without its Id. */
+  entry: Omit<SendMessageBatchRequestEntry, "Id">;
+  /** FIFO group (for the group stop); undefined on standard queues. */
+  group?: string | undefined;
+  /** The batch entry Id (unique in the batch, [A-Za-z0-9_-]); default e<index>. */
+  id?: string | undefined;
+}
+
+export interface SendEntriesOptions extends RetryEntriesOptions {
+  fifo: boolean;
+  rate?: RateLimiter | undefined;
+  /** Fed with each call's outcome (the adaptive controller). */
+  control?: ConcurrencyControl | undefined;
+  /** Groups that already failed in this run: shared across calls so a group stays stopped. */
+  failedGroups?: Set<string> | undefined;
+  /** Just before each call (the journal's "in flight" record). */
+  beforeCall?: ((items: number[]) => void) | undefined;
+}
+
+export interface SendEntriesResult {
+  /** Index into the items given, and the MessageId SQS gave. */
+  sent: Array<{ index: number; messageId: string }>;
+  failed: Array<EntryFailure<number>>;
+  /** Not tried again after an abort between attempts. */
+  notTried: number[];
+  /** Entries x attempts whose outcome was unknown: each may be one extra copy. */
+  ambiguous: number;
+  /** Accepted by the server behind an earlier failed entry of the same FIFO group in one call. */
+  outOfOrder: number;
+}
+
+/**
+ * Sends up to 10 items (one batch; the caller packs by count and size) with
+ * SendMessageBatch, retrying failed entries per retry.ts, keeping FIFO groups stopped.
+ */
+export async function sendEntries(ctx: { client: Pick<SQSClient, "send"> }, url: string, items: SendItem[], opts: SendEntriesOptions): Promise<SendEntriesResult> {
+  const out: SendEntriesResult = { sent: [], failed: [], notTried: [], ambiguous: 0, outOfOrder: 0 };
+  const idOf = (i: number) => items[i]!.id ?? `e${i}`;
+  const failedGroups = opts.failedGroups ?? new Set<string>();
+  const stopped = (i: number): EntryFailure<number> => ({
+    entry: i,
+    code: "GroupOrderKept",
+    message: `not sent: an earlier message of group ${items[i]!.group} failed, and sending this one first would reorder the group`,
+  });
+  const groupFailed = (i: number) => opts.fifo && items[i]!.group !== undefined && failedGroups.has(items[i]!.group!);
+  const first = items.map((_, i) => i).filter((i) => {
+    if (!groupFailed(i)) return true;
+    out.failed.push(stopped(i));
+    return false;
+  });
+  const res = await retryEntries(
+    first,
+    async (pending) => {
+      // A group that failed for good in an earlier attempt stays stopped.
+      const live = pending.filter((i) => !groupFailed(i));
+      const held = pending.filter((i) => groupFailed(i)).map(stopped);
+      if (live.length === 0) return { ok: [], failed: held };
+      if (opts.rate) await opts.rate.take(live.length, opts.signal);
+      opts.beforeCall?.(live);
+      const command = new SendMessageBatchCommand({ QueueUrl: url, Entries: live.map((i) => ({ ...items[i]!.entry, Id: idOf(i) })) });
+      const ambiguous = trackAmbiguity(command);
+      const began = performance.now();
+      let answer: { Successful?: Array<{ Id?: string; MessageId?: string }>; Failed?: Array<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }> };
+      try {
+        answer = await ctx.client.send(command);
+      } catch (err) {
+        out.ambiguous += live.length * (ambiguous() || (isAmbiguousFailure(err) ? 1 : 0));
+        opts.control?.record({ ok: 0, throttled: THROTTLE.test(errorCode(err)), latencyMs: performance.now() - began });
+        if (opts.fifo) for (const i of live) if (items[i]!.group !== undefined) failedGroups.add(items[i]!.group!);
+        throw err;
+      }
+      // An earlier attempt inside the SDK may have been carried out by the server.
+      out.ambiguous += live.length * ambiguous();
+      const okIds = new Map((answer.Successful ?? []).map((s) => [s.Id ?? "", s.MessageId ?? ""]));
+      const failIds = new Map((answer.Failed ?? []).map((f) => [f.Id ?? "", f]));
+      opts.control?.record({
+        ok: okIds.size,
+        throttled: (answer.Failed ?? []).some((f) => THROTTLE.test(shortCode(f.Code))),
+        latencyMs: performance.now() - began,
+      });
+      const ok: number[] = [];
+      const failed: Array<EntryFailure<number>> = [...held];
+      const failedInCall = new Set<string>();
+      for (const i of live) {
+        const id = idOf(i);
+        const group = opts.fifo ? items[i]!.group : undefined;
+        const f = failIds.get(id);
+        if (okIds.has(id) && !f) {
+          if (group !== undefined && failedInCall.has(group)) out.outOfOrder += 1;
+          ok.push(i);
+          out.sent.push({ index: i, messageId: okIds.get(id)! });
+          continue;
+        }
+        if (group !== undefined) failedInCall.add(group);
+        failed.push(f ? { entry: i, code: f.Code ?? "Unknown", message: f.Message ?? "", senderFault: f.SenderFault } : { entry: i, code: "NoResult", message: "the server reported neither success nor failure" });
+      }
+      return { ok, failed };
+    },
+    opts,
+  );
+  // A group whose entry failed for good is stopped for the rest of the run.
+  for (const f of res.failed) if (opts.fifo && items[f.entry]!.group !== undefined) failedGroups.add(items[f.entry]!.group!);
+  out.failed.push(...res.failed);
+  out.notTried.push(...res.notTried);
+  out.failed.sort((a, b) => a.entry - b.entry);
+  return out;
+}
+
+// ---- moving held messages (dlq redrive, browse)
+
+/** Where moved messages go. */
+export interface MoveTarget {
+  name: string;
+  url: string;
+  arn: string;
+  fifo: boolean;
+}
+
+/** THE FIFO deduplication id of a moved message, from its source MessageId: a retried or resumed send is not a second copy. */
+export function dedupIdFor(messageId: string): string {
+  return createHash("sha256").update(`sqsctl-redrive:${messageId}`).digest("hex");
+}
+
+/** The entry that re-creates a message on the target: body, attributes, FIFO group and dedup id. */
+export function moveEntry(env: Envelope, target: MoveTarget): SendItem {
+  const attrs = toSdkAttributes(env.messageAttributes);
+  const group = target.fifo ? (env.groupId ?? env.messageId ?? "sqsctl-redrive") : undefined;
+  return {
+    entry: {
+      MessageBody: env.body,
+      ...(attrs ? { MessageAttributes: attrs } : {}),
+      ...(group !== undefined ? { MessageGroupId: group, MessageDeduplicationId: dedupIdFor(env.messageId ?? env.body) } : {}),
+    },
+    group,
+  };
+}
+
+/** Batches of at most 10 and at most 1 MiB of message size, in order. */
+export function* packBatches<T>(items: T[], sizeOf: (t: T) => number, maxBytes = 1_048_576): Generator<T[]> {
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length === 10 || (current.length > 0 && bytes + size > maxBytes)) {
+      yield current;
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length) yield current;
+}
+
+export const envelopeSize = (env: Envelope) => messageSize(env.body, env.messageAttributes);

@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import {
+  bindingMismatch,
+  findUnfinishedMove,
+  Journal,
+  MoveJournal,
+  moveState,
+  newMoveJournalPath,
+  readJournal,
+  removeStaleSpools,
+  SendJournal,
+  sendState,
+  stateDir,
+  type JournalBinding,
+} from "../../src/sqs/custody/journal.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqsctl-journal-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const bind: JournalBinding = { kind: "send-batch", endpoint: "http://127.0.0.1:4566", account: "000000000000", queue: "http://127.0.0.1:4566/000000000000/q" };
+
+describe("journal format", () => {
+  test("a torn last record plus a resume: the next record starts on its own line and the torn one is unknown, never done", () => {
+    // GIVEN a journal whose last record was cut short mid-write
+    const file = path.join(dir, "j.journal");
+    const j = Journal.open(file, bind, { sha256: "x" }, { fresh: true });
+    const w = new SendJournal(j);
+    w.started([1, 2, 3]);
+    w.sent([1]);
+    w.started([4, 5]);
+    w.sent([2, 3]);
+    j.close();
+    const text = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, text.slice(0, text.length - 8)); // tear "S 2,3"
+    // WHEN a resume appends to it
+    const j2 = Journal.open(file, bind, {}, { fresh: false });
+    new SendJournal(j2).sent([4]);
+    j2.close();
+    // THEN the torn record is unreadable, its lines are unknown (not confirmed), and 4 is confirmed
+    const s = sendState(readJournal(file)!);
+    expect(s.unreadable).toBe(1);
+    expect([1, 2, 3, 4, 5].map((n) => s.confirmed.has(n))).toEqual([true, false, false, true, false]);
+    expect([2, 3, 5].every((n) => s.unknown.has(n))).toBe(true);
+  });
+
+  test("an edited record fails its checksum and counts as unreadable", () => {
+    const file = path.join(dir, "e.journal");
+    const j = Journal.open(file, bind, {}, { fresh: true });
+    new SendJournal(j).sent([7]);
+    j.close();
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"l":[7]', '"l":[8]'));
+    const s = sendState(readJournal(file)!);
+    expect(s.confirmed.has(8)).toBe(false);
+    expect(s.confirmed.has(7)).toBe(false);
+    expect(s.unreadable).toBe(1);
+  });
+
+  test("a finished record is seen, and a later run's records cancel it", () => {
+    const file = path.join(dir, "f.journal");
+    const j = Journal.open(file, bind, {}, { fresh: true });
+    j.finish({ sent: 3 });
+    j.close();
+    expect(readJournal(file)!.finished).toEqual({ sent: 3 });
+    const j2 = Journal.open(file, bind, {}, { fresh: false });
+    j2.close();
+    expect(readJournal(file)!.finished).toBeUndefined();
+  });
+
+  test("a journal is bound to endpoint, account and queue", () => {
+    expect(bindingMismatch(bind, bind)).toBe("");
+    expect(bindingMismatch({ ...bind, endpoint: "http://127.0.0.1:9999" }, bind)).toContain("endpoint http://127.0.0.1:9999");
+    expect(bindingMismatch({ ...bind, account: "1" }, bind)).toContain("account 1");
+  });
+
+  test("durable() group-commits: concurrent callers share fsyncs", async () => {
+    const j = Journal.open(path.join(dir, "d.journal"), bind, {}, { fresh: true, fsyncMs: 60_000 });
+    const before = j.syncs;
+    await Promise.all(Array.from({ length: 20 }, () => j.durable()));
+    expect(j.syncs - before).toBeLessThanOrEqual(2);
+    j.close();
+  });
+});
+
+describe("move journal", () => {
+  const mb: JournalBinding = { ...bind, kind: "redrive" };
+
+  test("sending/sent/deleted give what a resume must do; only the same endpoint's unfinished journal is found", () => {
+    const env = { XDG_STATE_HOME: dir };
+    const file = newMoveJournalPath(env, mb, "dlq");
+    expect(file.startsWith(path.join(stateDir(env), "journals"))).toBe(true);
+    const mj = new MoveJournal(Journal.open(file, mb, { holdSeconds: 30 }, { fresh: true }), moveState(undefined));
+    mj.sending("t", ["a", "b", "c"]);
+    mj.sent([{ id: "a", to: "t", tid: "x" }, { id: "b", to: "t", tid: "y" }]);
+    mj.deleted(["a"]);
+    mj.close();
+    const s = moveState(readJournal(file));
+    expect(s.unfinished).toBe(true);
+    expect([...s.sentNotDeleted.keys()]).toEqual(["b"]);
+    expect([...s.maybeSent]).toEqual(["c"]);
+    expect(s.deleted.has("a")).toBe(true);
+    expect(findUnfinishedMove(env, mb, "dlq")).toBe(file);
+    expect(findUnfinishedMove(env, { ...mb, endpoint: "http://127.0.0.1:1" }, "dlq")).toBeUndefined();
+  });
+});
+
+test("stale stdin spools of dead processes are removed", () => {
+  const env = { XDG_STATE_HOME: dir };
+  const spool = path.join(stateDir(env), "spool");
+  fs.mkdirSync(spool, { recursive: true });
+  fs.writeFileSync(path.join(spool, "stdin-999999999-abcd.ndjson"), "x");
+  fs.writeFileSync(path.join(spool, `stdin-${process.pid}-abcd.ndjson`), "x");
+  expect(removeStaleSpools(env)).toBe(1);
+  expect(fs.readdirSync(spool)).toEqual([`stdin-${process.pid}-abcd.ndjson`]);
+});
