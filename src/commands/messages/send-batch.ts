@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { InputRules } from "../../core/message-input.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { count, startProgress } from "../../output/progress.js";
+import { AdaptiveConcurrency } from "../../sqs/custody/adaptive.js";
 import { removeStaleSpools, spoolPath } from "../../sqs/custody/journal.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
@@ -22,8 +23,13 @@ export interface SendBatchOptions {
   restart?: boolean;
 }
 
-/** Chosen by measurement on the embedded server (bench/RESULTS.md, "## send-batch"). */
+/**
+ * Without --concurrency the level adapts while the run goes (custody/adaptive.ts): it
+ * starts at 8 (the loopback optimum) and grows toward ADAPTIVE_MAX at a real region's
+ * latency. Chosen by measurement (bench/RESULTS.md, "## speed").
+ */
 export const DEFAULT_CONCURRENCY = 8;
+export const ADAPTIVE_MAX = 128;
 
 export default async function sendBatch(ctx: CommandContext, [ref, file]: string[], opts: SendBatchOptions): Promise<void> {
   await runSendBatch(ctx, ref!, file, opts, "send-batch");
@@ -31,7 +37,8 @@ export default async function sendBatch(ctx: CommandContext, [ref, file]: string
 
 export async function runSendBatch(ctx: CommandContext, ref: string, file: string | undefined, opts: SendBatchOptions, verb: string): Promise<void> {
   const { ui } = ctx;
-  const concurrency = intFlag("--concurrency", opts.concurrency, DEFAULT_CONCURRENCY, 1, 256);
+  const fixed = opts.concurrency === undefined ? undefined : intFlag("--concurrency", opts.concurrency, DEFAULT_CONCURRENCY, 1, 256);
+  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: ADAPTIVE_MAX, initial: DEFAULT_CONCURRENCY });
   const rate = opts.rate === undefined ? undefined : numberFlag("--rate", opts.rate);
   if (opts.resume && opts.restart) throw new UsageError("--resume and --restart cannot be used together.");
   const fromStdin = file === undefined || file === "-";
@@ -42,7 +49,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
   // Checked before anything is read or sent; the file itself is only written at the end.
   const failedFile = opts.failedFile !== undefined && !opts.dryRun ? FailedFile.check(opts.failedFile, fromStdin ? undefined : file) : undefined;
 
-  const sqs = await ctx.sqs({ maxSockets: Math.max(concurrency, 8) });
+  const sqs = await ctx.sqs({ maxSockets: Math.max(fixed ?? ADAPTIVE_MAX, 8) });
   const queue = await resolveQueue(sqs, ref);
   const qa = await getQueueAttributes(sqs, queue.url, ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"], ref);
   const rules: InputRules = {
