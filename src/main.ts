@@ -72,9 +72,14 @@ export function main(): void {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  // A closed pipe (`sqsctl receive | head`) is not an error worth a stack trace.
+  // A closed pipe (`sqsctl receive | head`) is not an error worth a stack trace, and
+  // not a reason to exit before releasing: commands that hold messages check each
+  // write (ui.stdoutAccepted) and stop, release and report. The others stop as on a
+  // first Ctrl-C; a command still running after 30 s is ended.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (err.code !== "EPIPE" || controller.signal.aborted) return;
+    controller.abort("EPIPE");
+    setTimeout(() => process.exit(process.exitCode ?? 1), 30_000).unref();
   });
 
   void run(process.argv.slice(2), io, controller.signal).then((code) => {

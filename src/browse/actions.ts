@@ -4,10 +4,12 @@
  * hold is still ours; redrive sends first and deletes from the source only what the
  * target confirmed.
  */
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import { messageSize, toSdkAttributes, type Envelope } from "../core/envelope.js";
+import type { Envelope } from "../core/envelope.js";
 import type { SqsContext } from "../sqs/client.js";
-import { deleteHandles } from "../sqs/messages.js";
+import type { Holder as CustodyHolder } from "../sqs/custody/holder.js";
+import { Journal, MoveJournal, moveState, newMoveJournalPath, type JournalBinding } from "../sqs/custody/journal.js";
+import { moveHeld, type MoveTarget } from "../sqs/custody/mover.js";
+import { deleteHandles, type Held } from "../sqs/messages.js";
 import type { Holder } from "./holder.js";
 
 export interface Failure {
@@ -25,7 +27,6 @@ export interface DeleteOutcome {
   /** Not attempted: the user interrupted. Still held, released on the way out. */
   skipped: number;
 }
-
 /**
  * Deletes with this session's receipt handles, after `verify` made sure each hold is
  * still ours. An abort stops between batches of 10; the rest stay held (and are
@@ -66,109 +67,80 @@ export interface RedriveOutcome {
   refetched: string[];
   /** Not attempted: the user interrupted. Still held, released on the way out. */
   skipped: number;
-}
-
-/** The largest batch SQS takes, in bytes (all entries together). */
-const BATCH_BYTES = 1_048_576;
-
-/** Groups envelopes into batches of at most 10 entries and 1 MiB in all. */
-export function packBatches<T extends { envelope: Envelope }>(items: T[]): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = messageSize(item.envelope.body, item.envelope.messageAttributes);
-    if (current.length > 0 && (current.length === 10 || bytes + size > BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  }
-  if (current.length) batches.push(current);
-  return batches;
+  /** Sends whose outcome was unknown (timeout, dropped connection, 5xx): possible extra copies in the target. */
+  possibleDuplicates: number;
+  /** The journal of this move (state folder), when one was written. */
+  journal: string | undefined;
 }
 
 /**
- * The send entry for a redriven message: body and attributes kept; for a FIFO target
- * the group id kept and a dedup id derived from the original MessageId, so a retried
- * send is deduplicated rather than duplicated.
+ * Moves held messages to `target` with THE mover (custody/mover.ts), as `dlq redrive`
+ * does: the same FIFO dedup id, FIFO group stop, ambiguous attempts counted, every send
+ * journaled (in the one state folder) and fsynced before the delete from the source,
+ * which removes only what the target accepted. A crash between the two leaves a message
+ * in both queues (a duplicate, reported), never in neither.
  */
-export function redriveEntry(env: Envelope, index: number, fifoTarget: boolean): SendMessageBatchRequestEntry | Failure {
-  const entry: SendMessageBatchRequestEntry = { Id: String(index), MessageBody: env.body };
-  const attrs = toSdkAttributes(env.messageAttributes);
-  if (attrs) entry.MessageAttributes = attrs;
-  if (fifoTarget) {
-    if (!env.groupId) {
-      return { id: env.messageId ?? "?", code: "NoGroupId", message: "the target is a FIFO queue and this message has no group id" };
-    }
-    entry.MessageGroupId = env.groupId;
-    entry.MessageDeduplicationId = `redrive-${env.messageId ?? ""}`.slice(0, 128);
-  }
-  return entry;
-}
-
-/**
- * Moves held messages to `target`: send in batches, read every Failed list, then
- * delete from the source only the entries the target accepted. A crash between the
- * two leaves a message in both queues (a duplicate), never in neither.
- */
-export async function redriveSelected(sqs: SqsContext, holder: Holder, ids: string[], target: RedriveTarget, signal?: AbortSignal): Promise<RedriveOutcome> {
+export async function redriveSelected(
+  sqs: SqsContext,
+  holder: Holder,
+  ids: string[],
+  target: RedriveTarget,
+  signal?: AbortSignal,
+  opts: { env?: Record<string, string | undefined>; journal?: MoveJournal } = {},
+): Promise<RedriveOutcome> {
   const v = await holder.verify(ids);
-  const items = v.ready.map((id) => holder.get(id)!);
-  const result: RedriveOutcome = { moved: [], sendFailed: [], duplicates: [], missing: v.missing, refetched: v.refetched, skipped: 0 };
-  const batches = packBatches(items);
-  for (const [n, batch] of batches.entries()) {
-    if (signal?.aborted) {
-      result.skipped = batches.slice(n).reduce((sum, b) => sum + b.length, 0);
-      break;
-    }
-    const entries: SendMessageBatchRequestEntry[] = [];
-    const byEntry = new Map<string, (typeof items)[number]>();
-    batch.forEach((m, i) => {
-      const e = redriveEntry(m.envelope, i, target.fifo);
-      if ("code" in e) result.sendFailed.push({ ...e, id: m.id });
-      else {
-        entries.push(e);
-        byEntry.set(e.Id!, m);
+  const result: RedriveOutcome = { moved: [], sendFailed: [], duplicates: [], missing: v.missing, refetched: v.refetched, skipped: 0, possibleDuplicates: 0, journal: undefined };
+  if (v.ready.length === 0) return result;
+  const journal = opts.journal ?? openBrowseJournal(sqs, holder, opts.env ?? process.env);
+  result.journal = journal.journal?.path;
+  const moveTarget: MoveTarget = { name: target.name, url: target.url, arn: "", fifo: target.fifo };
+  const failedGroups = new Set<string>();
+  try {
+    for (let i = 0; i < v.ready.length; i += 10) {
+      if (signal?.aborted) {
+        result.skipped = v.ready.length - i;
+        break;
       }
-    });
-    if (entries.length === 0) continue;
-    let sent: Array<(typeof items)[number]> = [];
-    try {
-      const res = await sqs.client.send(new SendMessageBatchCommand({ QueueUrl: target.url, Entries: entries }));
-      const failedIds = new Set<string>();
-      for (const f of res.Failed ?? []) {
-        failedIds.add(f.Id ?? "");
-        const m = byEntry.get(f.Id ?? "");
-        result.sendFailed.push({ id: m?.id ?? "?", code: f.Code ?? "Unknown", message: f.Message ?? "" });
-      }
-      const okIds = new Set((res.Successful ?? []).map((s) => s.Id ?? ""));
-      sent = entries.filter((e) => okIds.has(e.Id!)).map((e) => byEntry.get(e.Id!)!);
-      for (const e of entries) {
-        if (!okIds.has(e.Id!) && !failedIds.has(e.Id!)) {
-          result.sendFailed.push({ id: byEntry.get(e.Id!)!.id, code: "NoResult", message: "the server reported neither success nor failure" });
-        }
-      }
-    } catch (err) {
-      const e = err as { name?: string; message?: string };
-      for (const m of byEntry.values()) result.sendFailed.push({ id: m.id, code: e.name ?? "Error", message: e.message ?? String(err) });
-      continue;
+      const part = v.ready.slice(i, i + 10).map((id) => holder.get(id)!);
+      const held: Held[] = part.map((m) => ({ envelope: m.envelope, receiptHandle: m.receiptHandle, raw: {} }));
+      const out = await moveHeld(sqs, deleterFor(sqs, holder), held, moveTarget, journal, { failedGroups, signal });
+      const moved = [...out.moved.map((m) => m.messageId), ...out.alreadySent];
+      holder.markDone(moved);
+      result.moved.push(...moved);
+      result.possibleDuplicates += out.ambiguous;
+      for (const f of out.sendFailed) result.sendFailed.push({ id: f.held.envelope.messageId ?? "?", code: f.code, message: f.message });
+      for (const f of out.deleteFailed) result.duplicates.push({ id: f.held.envelope.messageId ?? "?", code: f.code, message: f.message });
+      for (const h of out.lapsed) result.duplicates.push({ id: h.envelope.messageId ?? "?", code: "HoldLapsed", message: "sent, but the hold lapsed before the delete" });
     }
-    if (sent.length === 0) continue;
-    const byHandle = new Map(sent.map((m) => [m.receiptHandle, m.id]));
-    const del = await deleteHandles(sqs, holder.url, [...byHandle.keys()]);
-    const movedNow = del.ok.map((h) => byHandle.get(h)!);
-    result.moved.push(...movedNow);
-    holder.markDone(movedNow);
-    for (const f of del.failed) {
-      const id = byHandle.get(f.receiptHandle) ?? "?";
-      result.duplicates.push({ id, code: f.code, message: f.message });
-    }
-    // A duplicate stays in the list (still held) so the user can delete the source copy.
+  } finally {
+    if (!result.sendFailed.length && !result.duplicates.length && !result.skipped) journal.finish({ moved: result.moved.length });
+    journal.close();
   }
+  // A duplicate stays in the list (still held) so the user can delete the source copy.
   return result;
+}
+
+/** A journal for one browse redrive, bound to this endpoint + account + queue like dlq redrive's. */
+function openBrowseJournal(sqs: SqsContext, holder: Holder, env: Record<string, string | undefined>): MoveJournal {
+  const binding: JournalBinding = { kind: "redrive", endpoint: sqs.endpoint, account: holder.url.split("/").at(-2) ?? "", queue: holder.url };
+  const name = holder.url.split("/").at(-1) ?? "queue";
+  const file = newMoveJournalPath(env, binding, name);
+  return new MoveJournal(Journal.open(file, binding, { from: "browse" }, { fresh: true, fsyncMs: 60_000 }), moveState(undefined));
+}
+
+/** Browse's holder as the mover's deleter: checked by verify() just before, newest handles. */
+function deleterFor(sqs: SqsContext, holder: Holder): Pick<CustodyHolder, "delete"> {
+  return {
+    async delete(ids: string[]) {
+      const byHandle = new Map(ids.map((id) => [holder.get(id)!.receiptHandle, id]));
+      const out = await deleteHandles(sqs, holder.url, [...byHandle.keys()]);
+      return {
+        deleted: out.ok.map((h) => byHandle.get(h)!),
+        failed: out.failed.map((f) => ({ id: byHandle.get(f.receiptHandle) ?? "?", code: f.code })),
+        lapsed: [],
+      };
+    },
+  };
 }
 
 /** The export file's content: one envelope a line. */

@@ -57,7 +57,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     )
     .option("--dry-run", "show the plan and the messages that would move; move nothing")
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
-    .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in ~/.sqsctl/journal, or the unfinished one of an earlier run on this DLQ)")
+    .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals, or the unfinished one of an earlier run on this endpoint, account and DLQ)")
     .option("--no-journal", "keep no journal file (a killed run cannot be resumed without duplicates)")
     .option("--concurrency <n>", "manual: receive/send/delete loops in parallel", "8")
     .option("--hold <dur>", "manual: how long a received message stays hidden while it is moved (a killed run's messages come back after this)", "30s")
@@ -68,7 +68,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
         "sqsctl dlq redrive orders-dlq --filter \"json.errorType == 'Timeout'\" --yes",
         "sqsctl dlq redrive orders-dlq --to orders-retry --max 100 --rate 50",
         "sqsctl dlq redrive orders-dlq --dry-run --filter \"receiveCount > `5`\"",
-        "sqsctl dlq redrive orders-dlq --journal ~/.sqsctl/journal/orders-dlq-20261122T101500Z.ndjson   # resume",
+        "sqsctl dlq redrive orders-dlq --journal orders-dlq.journal   # re-run the same line to resume",
       ]),
     )
     .action(lazy(rt, () => import("../commands/dlq/redrive.js")));

@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const env: Record<string, string | undefined> = {
     ...base.env,
     SQSCTL_LOCAL_PORT: String(server.port),
-    SQSCTL_HOME: home, // the redrive journal goes here, not into your ~/.sqsctl
+    XDG_STATE_HOME: home, // the journals go here, not into your ~/.local/state
     AWS_PROFILE: undefined,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,

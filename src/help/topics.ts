@@ -107,14 +107,18 @@ that do not match --filter are held (hidden) until the end, so each is looked at
 once, then released. Ctrl-C finishes the batches in hand, releases the rest and
 exits 130.
 
-The journal (manual): ~/.sqsctl/journal/<dlq>-<time>.ndjson unless --journal
-FILE (--no-journal for none; SQSCTL_HOME moves ~/.sqsctl). For each source
-MessageId it records "sending", "sent" (with the target's MessageId, fsynced
-before the delete) and "deleted". A run that was killed is resumed by running
-the same command again (the newest unfinished journal of that DLQ is picked up)
-or with --journal FILE: a message journaled as sent is deleted from the DLQ
-without being sent again; one that was being sent when the run died may be sent
-twice, and is counted under "duplicates".
+The journal (manual): $XDG_STATE_HOME/sqsctl/journals (~/.local/state/sqsctl/
+journals) unless --journal FILE (--no-journal for none); send-batch keeps its
+journals there too. Each record is checksummed; a torn or damaged one counts as
+unknown, never as done. For each source MessageId it records "sending", "sent"
+(with the target's MessageId, fsynced before the delete) and "deleted". A journal
+belongs to one endpoint, account and DLQ and is never resumed across them. A run
+that was killed is resumed by running the same command again (the newest
+unfinished journal of that DLQ is picked up) or with --journal FILE: a message
+journaled as sent is deleted from the DLQ without being sent again; one that was
+being sent when the run died may be sent twice, and is counted under
+"duplicates". Several redrives at once on one DLQ (on this machine) read each
+other's journals, so what one sent is not sent again by another.
 
 Dry run: --dry-run shows the plan and the messages that would move (it receives
 them and releases them again); nothing is sent or deleted.

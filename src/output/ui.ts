@@ -60,6 +60,17 @@ export class Ui {
     this.io.stdout.write(`${text}\n`);
   }
 
+  /**
+   * Resolves once everything written to stdout so far was accepted by it (the write
+   * callback); rejects with the stream's error: a full disk (`> /dev/full`), a closed
+   * pipe (EPIPE). A command deletes a message only after its line was accepted.
+   */
+  stdoutAccepted(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.io.stdout.write("", (err?: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+
   /** One JSON document (-o json) or one object (a line of NDJSON). */
   json(value: unknown): void {
     this.io.stdout.write(`${JSON.stringify(value, null, this.format === "json" ? 2 : undefined)}\n`);

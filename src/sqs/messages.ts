@@ -57,8 +57,10 @@ export interface BatchOutcome {
 
 /**
  * Runs a 10-entry batch call over many handles, reading every `Failed` list. Entries
- * are tried again only by the custody retry policy (retry.ts); a call the SDK gave up
- * on is not called again on top of the SDK's own retries.
+ * that failed for a passing reason are tried again by THE per-entry retry policy
+ * (custody/retry.ts); a whole call is retried only by the SDK's standard retry. A
+ * release that fails once would otherwise leave a message hidden after sqsctl exits.
+ * Never throws: a call that cannot succeed fails its entries with the error's code.
  */
 async function inBatches(
   handles: string[],
@@ -67,22 +69,27 @@ async function inBatches(
   const outcome: BatchOutcome = { ok: [], failed: [] };
   for (let i = 0; i < handles.length; i += 10) {
     const chunk = handles.slice(i, i + 10);
-    const res = await retryEntries(chunk, async (pending) => {
-      const answer = await call(pending.map((h, j) => ({ Id: String(j), ReceiptHandle: h })));
-      return {
-        ok: (answer.Successful ?? []).map((s) => pending[Number(s.Id)]).filter((h): h is string => h !== undefined),
-        failed: (answer.Failed ?? []).flatMap((f) => {
-          const h = pending[Number(f.Id)];
-          return h === undefined ? [] : [{ entry: h, code: shortCode(f.Code), message: f.Message ?? "", senderFault: f.SenderFault }];
-        }),
-      };
-    }).catch((err: unknown) => {
-      // A fatal answer (queue gone, access denied) fails these entries; the caller reports them.
-      const code = shortCode(errorCode(err) || (err as Error)?.name);
-      return { ok: [] as string[], notTried: [], failed: chunk.map((entry) => ({ entry, code, message: (err as Error)?.message ?? String(err) })) };
-    });
-    outcome.ok.push(...res.ok);
-    for (const f of res.failed) outcome.failed.push({ receiptHandle: f.entry, code: f.code, message: f.message });
+    try {
+      const res = await retryEntries(chunk, async (pending) => {
+        const entries = pending.map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+        const r = await call(entries);
+        return {
+          ok: (r.Successful ?? []).map((e) => pending[Number(e.Id)]!).filter((h) => h !== undefined),
+          failed: (r.Failed ?? [])
+            .filter((f) => pending[Number(f.Id)] !== undefined)
+            .map((f) => ({ entry: pending[Number(f.Id)]!, code: f.Code ?? "Unknown", message: f.Message ?? "", senderFault: f.SenderFault })),
+        };
+      });
+      outcome.ok.push(...res.ok);
+      for (const f of res.failed) outcome.failed.push({ receiptHandle: f.entry, code: f.code, message: f.message });
+      for (const h of res.notTried) outcome.failed.push({ receiptHandle: h, code: "NotTried", message: "stopped before it was tried again" });
+    } catch (err) {
+      // A fatal code (the queue is gone, access denied): no later call can succeed either.
+      const code = shortCode(errorCode(err) || (err as { name?: string }).name);
+      for (const h of chunk) outcome.failed.push({ receiptHandle: h, code, message: (err as Error)?.message ?? String(err) });
+      for (const h of handles.slice(i + 10)) outcome.failed.push({ receiptHandle: h, code, message: (err as Error)?.message ?? String(err) });
+      break;
+    }
   }
   return outcome;
 }

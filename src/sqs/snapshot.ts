@@ -45,7 +45,7 @@ export interface Snapshot {
  * returns what it has; on error it releases and rethrows.
  *
  * The caller can also keep the held messages and act on some of them (the browse
- * view moves selected ones with moveHeldMessages), then release the rest.
+ * view moves selected ones with the custody mover), then release the rest.
  */
 export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotOptions = {}): Promise<Snapshot> {
   const held = new HeldMessages(ctx, url, opts.visibilitySeconds ?? 60).start();

@@ -1,3 +1,4 @@
+import { readJournal } from "../../src/sqs/custody/journal.js";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,7 +28,7 @@ afterAll(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-const env = () => ({ ...server.env, SQSCTL_HOME: home });
+const env = () => ({ ...server.env, XDG_STATE_HOME: home });
 const cli = (args: string[], timeoutMs = 60_000) => runCli(args, { env: env(), timeoutMs });
 
 async function createQueue(name: string, attributes: Record<string, string> = {}): Promise<{ url: string; arn: string }> {
@@ -174,7 +175,13 @@ describe("a redrive killed with SIGKILL and resumed", () => {
 
     // WHEN the first run is killed once a few hundred messages are done
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", HOME: home, ...env() }, stdio: "ignore" });
-    const deletedLines = () => (fs.existsSync(journal) ? (fs.readFileSync(journal, "utf8").match(/"type":"deleted"/g) ?? []).length : 0);
+    const deletedLines = () => {
+      try {
+        return (readJournal(journal)?.records ?? []).filter((r) => r.k === "deleted").reduce((n, r) => n + (r.ids as string[]).length, 0);
+      } catch {
+        return 0; // not written yet
+      }
+    };
     await new Promise<void>((resolve, reject) => {
       const started = Date.now();
       const t = setInterval(() => {

@@ -231,7 +231,8 @@ describe("send-batch interrupted", () => {
     const child = spawn(process.execPath, [BIN, "send-batch", "bulk-sigint", file, "--rate", "1500"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1000));
+    // Interrupt once sending is under way (a condition, not a fixed sleep: validation is slow under load).
+    while (!stderr.includes("journal:") || (await counts(url)).visible === 0) await new Promise((r) => setTimeout(r, 50));
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code, stderr).toBe(130);

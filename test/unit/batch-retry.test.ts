@@ -38,7 +38,7 @@ describe("batch deletes and releases retry what failed for a passing reason", ()
     expect(sqs.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1);
   });
 
-  test("a whole call failing after the SDK's retries is reported, not called again on top of them (one retry policy)", async () => {
+  test("a whole call the SDK gave up on is not retried again on top (one retry policy): its entries are reported", async () => {
     const down = Object.assign(new Error("down"), { name: "ServiceUnavailable", $metadata: { httpStatusCode: 503 } });
     sqs.on(ChangeMessageVisibilityBatchCommand).rejects(down);
     const out = await releaseHandles(ctx, URL, handles(2));

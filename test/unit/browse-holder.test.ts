@@ -8,7 +8,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { packBatches, redriveEntry, redriveSelected, deleteSelected } from "../../src/browse/actions.js";
+import { redriveSelected, deleteSelected } from "../../src/browse/actions.js";
+import { dedupIdFor, moveEntry, packBatches } from "../../src/sqs/custody/mover.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
+
+const journalEnv = { XDG_STATE_HOME: joinPath(mkdtempSync(joinPath(tmpdir(), "sqsctl-browse-")), "state") };
 import { Holder, type HolderOptions } from "../../src/browse/holder.js";
 import type { SqsContext } from "../../src/sqs/client.js";
 
@@ -253,10 +259,10 @@ describe("actions", () => {
   test("redrive deletes from the source only what the target accepted", async () => {
     const holder = await held([msg(1), msg(2), msg(3)]);
     sqsMock.on(SendMessageBatchCommand).resolves({
-      Successful: [{ Id: "0", MessageId: "n0", MD5OfMessageBody: "" }, { Id: "2", MessageId: "n2", MD5OfMessageBody: "" }],
-      Failed: [{ Id: "1", Code: "InvalidParameterValue", SenderFault: true, Message: "too big" }],
+      Successful: [{ Id: "e0", MessageId: "n0", MD5OfMessageBody: "" }, { Id: "e2", MessageId: "n2", MD5OfMessageBody: "" }],
+      Failed: [{ Id: "e1", Code: "InvalidParameterValue", SenderFault: true, Message: "too big" }],
     });
-    const out = await redriveSelected(sqsContext(), holder, ["id-1", "id-2", "id-3"], { name: "orders", url: "http://local/000000000000/orders", fifo: false });
+    const out = await redriveSelected(sqsContext(), holder, ["id-1", "id-2", "id-3"], { name: "orders", url: "http://local/000000000000/orders", fifo: false }, undefined, { env: journalEnv });
     expect(out.moved).toEqual(["id-1", "id-3"]);
     expect(out.sendFailed).toEqual([{ id: "id-2", code: "InvalidParameterValue", message: "too big" }]);
     expect(handlesOf(DeleteMessageBatchCommand)).toEqual([[expect.objectContaining({ ReceiptHandle: "h1" }), expect.objectContaining({ ReceiptHandle: "h3" })]]);
@@ -266,7 +272,7 @@ describe("actions", () => {
   test("a send that throws deletes nothing", async () => {
     const holder = await held([msg(1)]);
     sqsMock.on(SendMessageBatchCommand).rejects(new Error("connection reset"));
-    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false });
+    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false }, undefined, { env: journalEnv });
     expect(out.moved).toEqual([]);
     expect(out.sendFailed[0]).toMatchObject({ id: "id-1", message: "connection reset" });
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
@@ -274,30 +280,48 @@ describe("actions", () => {
 
   test("sent but not deleted is reported as a duplicate and stays in the list", async () => {
     const holder = await held([msg(1)]);
-    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: "0", MessageId: "n0", MD5OfMessageBody: "" }], Failed: [] });
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: "e0", MessageId: "n0", MD5OfMessageBody: "" }], Failed: [] });
     sqsMock.on(DeleteMessageBatchCommand).callsFake(batchReply(new Set(["h1"])));
-    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false });
-    expect(out.duplicates).toEqual([{ id: "id-1", code: "ReceiptHandleIsInvalid", message: "stale" }]);
+    const out = await redriveSelected(sqsContext(), holder, ["id-1"], { name: "orders", url: "u", fifo: false }, undefined, { env: journalEnv });
+    expect(out.duplicates).toEqual([{ id: "id-1", code: "ReceiptHandleIsInvalid", message: "the delete from the source failed" }]);
     expect(holder.list().map((m) => m.id)).toEqual(["id-1"]);
   });
 
-  test("a FIFO target keeps the group id and gets a dedup id derived from the MessageId", () => {
-    const entry = redriveEntry({ messageId: "abc", body: "b", groupId: "g1", messageAttributes: { k: { DataType: "String", StringValue: "v" } } }, 3, true);
-    expect(entry).toEqual({
-      Id: "3",
+  test("redrive goes through THE mover: journaled before the delete, a FIFO group stops after a failure (issue 10 #9)", async () => {
+    // GIVEN three held messages of one FIFO group; the target fails the first
+    const g = { Attributes: { MessageGroupId: "g" } } as Partial<Message>;
+    const holder = await held([msg(1, "h1", g), msg(2, "h2", g), msg(3, "h3", g)]);
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({
+      Successful: input.Entries.filter((e) => e.Id !== "e0").map((e) => ({ Id: e.Id, MessageId: `n-${e.Id}`, MD5OfMessageBody: "" })),
+      Failed: input.Entries.some((e) => e.Id === "e0") ? [{ Id: "e0", Code: "InvalidParameterValue", SenderFault: true, Message: "no" }] : [],
+    }));
+    sqsMock.on(DeleteMessageBatchCommand).callsFake(batchReply());
+    const out = await redriveSelected(sqsContext(), holder, ["id-1", "id-2", "id-3"], { name: "t.fifo", url: "http://local/000000000000/t.fifo", fifo: true }, undefined, { env: journalEnv });
+    // THEN the two accepted behind the failed head are reported (moved, but out of order is counted by the mover), the head stays
+    expect(out.sendFailed.map((f) => f.id)).toEqual(["id-1"]);
+    expect(out.journal).toBeDefined();
+    const { readJournal } = await import("../../src/sqs/custody/journal.js");
+    const recs = readJournal(out.journal!)!.records.map((r) => r.k);
+    expect(recs.indexOf("sent")).toBeGreaterThan(-1);
+    expect(recs.indexOf("deleted")).toBeGreaterThan(recs.lastIndexOf("sent"));
+  });
+
+  test("a FIFO target keeps the group id and gets THE dedup id dlq redrive uses (issue 10 #9)", () => {
+    const entry = moveEntry({ messageId: "abc", body: "b", groupId: "g1", messageAttributes: { k: { DataType: "String", StringValue: "v" } } }, { name: "t.fifo", url: "u", arn: "", fifo: true });
+    expect(entry.entry).toEqual({
       MessageBody: "b",
       MessageGroupId: "g1",
-      MessageDeduplicationId: "redrive-abc",
+      MessageDeduplicationId: dedupIdFor("abc"),
       MessageAttributes: { k: { DataType: "String", StringValue: "v" } },
     });
-    expect(redriveEntry({ messageId: "abc", body: "b" }, 0, true)).toMatchObject({ code: "NoGroupId" });
-    expect(redriveEntry({ messageId: "abc", body: "b", groupId: "g" }, 0, false)).toEqual({ Id: "0", MessageBody: "b" });
+    expect(moveEntry({ messageId: "abc", body: "b", groupId: "g" }, { name: "t", url: "u", arn: "", fifo: false }).entry).toEqual({ MessageBody: "b" });
   });
 
   test("batches hold at most 10 entries and 1 MiB", () => {
     const small = Array.from({ length: 23 }, () => ({ envelope: { body: "x" } }));
-    expect(packBatches(small).map((b) => b.length)).toEqual([10, 10, 3]);
+    const size = (m: { envelope: { body: string } }) => m.envelope.body.length;
+    expect([...packBatches(small, size)].map((b) => b.length)).toEqual([10, 10, 3]);
     const big = Array.from({ length: 3 }, () => ({ envelope: { body: "x".repeat(600_000) } }));
-    expect(packBatches(big).map((b) => b.length)).toEqual([1, 1, 1]);
+    expect([...packBatches(big, size)].map((b) => b.length)).toEqual([1, 1, 1]);
   });
 });

@@ -13,7 +13,7 @@ export default async function moves(ctx: CommandContext, [ref]: string[]): Promi
   if (!tasks) {
     throw new UsageError(
       `The server at ${sqs.endpoint} has no message move tasks (ListMessageMoveTasks), so there are none to list.`,
-      "sqsctl's manual redrives keep a journal instead: see ~/.sqsctl/journal.",
+      "sqsctl's manual redrives keep a journal instead: see ~/.local/state/sqsctl/journals.",
     );
   }
   if (tasks.length === 0 && ui.format === "table") {

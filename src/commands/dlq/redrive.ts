@@ -1,17 +1,15 @@
 import { durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { compileFilter } from "../../core/filter.js";
-import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
+import { InterruptedError, UsageError } from "../../errors.js";
 import { findDeadLetterSources, type DeadLetterSource } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue, type QueueHandle } from "../../sqs/queues.js";
-import { defaultJournalPath, findUnfinishedJournal, Journal } from "../../sqs/redrive/journal.js";
-import { runManualRedrive, type ManualRedriveStats } from "../../sqs/redrive/manual.js";
-import type { RedriveTarget } from "../../sqs/redrive/move.js";
 import { listMoveTasks } from "../../sqs/redrive/native.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { runNative } from "./native-run.js";
-import { plural, positiveInt, printMessages, progress } from "./render.js";
+import { plural, positiveInt, printMessages } from "./render.js";
+import { runManual } from "./redrive-manual.js";
 
 interface Opts {
   to?: string;
@@ -43,6 +41,10 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   const sqs = await ctx.sqs({ maxSockets: concurrency * 2 + 4 });
   const dlq = await resolveQueue(sqs, ref!, "DLQ");
   const to = opts.to ? await resolveQueue(sqs, opts.to, "--to") : undefined;
+  // A target that is the DLQ itself never ends: each move makes a new MessageId (issue 15 #3).
+  if (to && (to.arn === dlq.arn || to.url === dlq.url)) {
+    throw new UsageError(`--to ${opts.to} is the DLQ itself (${dlq.name}): moving its messages there would never end.`, "Name the queue the messages should go back to, or leave --to out to use each message's source.");
+  }
   const [attrs, sources] = await Promise.all([getQueueAttributes(sqs, dlq.url, ["All"], ref), findDeadLetterSources(sqs, dlq)]);
   const visible = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const inFlight = Number(attrs.ApproximateNumberOfMessagesNotVisible ?? 0);
@@ -114,7 +116,7 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
     return runNative(ctx, sqs, dlq, to, rate, targetLabel);
   }
   if (rate !== undefined && rate > 0 && concurrency > 1) ui.debug(`--rate ${rate}: sends are paced across all ${concurrency} loops`);
-  await runManual(ctx, { dlq, to, single, filter, max, rate, concurrency, hold, opts, targetLabel });
+  await runManual(ctx, { dlq, to, single, filter, filterText: opts.filter, max, rate, concurrency, hold, journal: opts.journal, targetLabel });
 }
 
 async function dryRun(
@@ -145,139 +147,3 @@ async function dryRun(
   }
   if (snap.ended === "interrupted") throw new InterruptedError();
 }
-
-interface ManualInput {
-  dlq: QueueHandle;
-  to: QueueHandle | undefined;
-  single: DeadLetterSource | undefined;
-  filter: ((e: Envelope) => boolean) | undefined;
-  max: number | undefined;
-  rate: number | undefined;
-  concurrency: number;
-  hold: number;
-  opts: Opts;
-  targetLabel: string;
-}
-
-async function runManual(ctx: CommandContext, m: ManualInput): Promise<void> {
-  const { ui } = ctx;
-  const sqs = await ctx.sqs();
-  const env = ctx.io.env;
-  let file: string | undefined;
-  if (typeof m.opts.journal === "string") file = m.opts.journal;
-  else if (m.opts.journal !== false) {
-    const unfinished = findUnfinishedJournal(env, m.dlq.name, m.dlq.arn);
-    if (unfinished) ui.info(`Resuming the unfinished run recorded in ${unfinished}`);
-    file = unfinished ?? defaultJournalPath(env, m.dlq.name);
-  }
-  const journal = Journal.open(file, { dlq: { name: m.dlq.name, url: m.dlq.url, arn: m.dlq.arn }, holdSeconds: m.hold, ...(m.opts.filter ? { filter: m.opts.filter } : {}) });
-  const prev = journal.previous;
-  ui.info(file ? `journal   ${file}` : "journal   none (--no-journal)");
-  if (prev.pendingDelete) ui.info(`${plural(prev.pendingDelete, "message")} were sent by an earlier run but not deleted from ${m.dlq.name}: they are deleted now without being sent again.`);
-  if (prev.runs > 0 && !prev.ended) {
-    ui.info(`The earlier run was stopped before it finished: messages it held come back within ${prev.holdSeconds}s, and this run waits for them.`);
-  }
-  if (prev.maybeSent.size) {
-    ui.warn(`${plural(prev.maybeSent.size, "message")} were being sent when an earlier run stopped; any still in ${m.dlq.name} are sent again and may be duplicated in the target (counted below).`);
-  }
-
-  const cache = new Map<string, Promise<RedriveTarget | undefined>>();
-  const targetFor = (e: Envelope): Promise<RedriveTarget | undefined> => {
-    if (m.to) return Promise.resolve(m.to);
-    const arn = e.sourceQueueArn;
-    if (arn) {
-      let p = cache.get(arn);
-      if (!p) {
-        p = resolveQueue(sqs, arn, "DeadLetterQueueSourceArn").catch(() => (m.single ? toTarget(m.single) : undefined));
-        cache.set(arn, p);
-      }
-      return p;
-    }
-    return Promise.resolve(m.single ? toTarget(m.single) : undefined);
-  };
-
-  const startedAt = Date.now();
-  const spin = await progress(ui, `Moving from ${m.dlq.name}…`);
-  let stats: ManualRedriveStats;
-  try {
-    stats = await runManualRedrive(sqs, {
-      source: m.dlq,
-      targetFor,
-      filter: m.filter,
-      max: m.max,
-      rate: m.rate,
-      concurrency: m.concurrency,
-      holdSeconds: m.hold,
-      journal,
-      maybeSent: prev.maybeSent,
-      waitForInFlightSeconds: prev.runs > 0 && !prev.ended ? prev.holdSeconds + 5 : 0,
-      signal: ctx.signal,
-      onProgress: (s) => {
-        const secs = (Date.now() - startedAt) / 1000;
-        const waiting = s.inFlightElsewhere > 0 ? `; waiting for ${s.inFlightElsewhere} held by the earlier run to come back` : "";
-        spin.update(`Moving from ${m.dlq.name}: ${s.moved} moved, ${s.skipped} skipped, ${s.failed} failed (${Math.round(s.moved / Math.max(secs, 0.001))}/s)${waiting}…`);
-      },
-    });
-  } catch (err) {
-    spin.stop();
-    journal.close();
-    throw err;
-  }
-  spin.stop();
-  const seconds = (Date.now() - startedAt) / 1000;
-  const duplicates = stats.possibleDuplicates + stats.deleteFailed;
-  const summary = {
-    strategy: "manual",
-    from: m.dlq.name,
-    target: m.targetLabel,
-    moved: stats.moved,
-    skipped: stats.skipped,
-    failed: stats.failed,
-    duplicates,
-    alreadySent: stats.alreadySent,
-    sentNotDeleted: stats.deleteFailed,
-    possibleDuplicates: stats.possibleDuplicates,
-    inFlightElsewhere: stats.inFlightElsewhere,
-    byTarget: stats.byTarget,
-    ended: stats.ended,
-    seconds: Math.round(seconds * 10) / 10,
-    journal: file ?? null,
-    failures: stats.failures,
-  };
-  journal.end(summary);
-  journal.close();
-  printSummary(ctx, summary, m);
-
-  if (stats.ended === "interrupted") {
-    throw new InterruptedError("Interrupted: the batches in hand were finished and everything else was released.", "Re-run the same command to move the rest.");
-  }
-  if (stats.failed || stats.deleteFailed) {
-    throw new PartialFailure(
-      `${plural(stats.failed, "message")} could not be sent${stats.deleteFailed ? ` and ${stats.deleteFailed} were sent but not deleted from ${m.dlq.name}` : ""}.`,
-      stats.deleteFailed && file ? `Re-run with --journal ${file} to delete the sent ones from the DLQ without sending them again.` : "They are still in the DLQ; re-run to try again.",
-    );
-  }
-}
-
-function toTarget(s: DeadLetterSource): RedriveTarget {
-  return { name: s.name, url: s.url, arn: s.arn, fifo: s.name.endsWith(".fifo") };
-}
-
-function printSummary(ctx: CommandContext, s: Record<string, unknown> & { moved: number; skipped: number; failed: number; duplicates: number; alreadySent: number; sentNotDeleted: number; possibleDuplicates: number; inFlightElsewhere: number; seconds: number; failures: Array<{ messageId: string; code: string; message: string }> }, m: ManualInput): void {
-  const { ui } = ctx;
-  if (ui.format !== "table") {
-    ui.json(s);
-    return;
-  }
-  const rate = s.seconds > 0 ? Math.round(s.moved / s.seconds) : s.moved;
-  ui.out(`${ui.color.green("moved")} ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel} (manual, ${s.seconds}s, ${rate}/s)`);
-  const skippedWhy = [m.opts.filter ? "did not match --filter" : "", m.max !== undefined ? "over --max" : ""].filter(Boolean).join(" or ") || "no target";
-  ui.out(`  skipped     ${s.skipped}${s.skipped ? ` (${skippedWhy}; left in the DLQ)` : ""}`);
-  ui.out(`  failed      ${s.failed}${s.failed ? " (send failed; left in the DLQ)" : ""}`);
-  ui.out(`  duplicates  ${s.duplicates}${s.duplicates ? ` (${s.possibleDuplicates} possibly sent twice (an interrupted earlier run, or a send whose outcome was unknown), ${s.sentNotDeleted} sent but not deleted)` : ""}`);
-  if (s.alreadySent) ui.out(`  resumed     ${s.alreadySent} deleted from the DLQ without sending again (the journal showed them sent)`);
-  if (s.inFlightElsewhere) ui.out(`  in flight   ${s.inFlightElsewhere} held by another consumer were not looked at; re-run when they are visible again`);
-  for (const f of s.failures.slice(0, 5)) ui.warn(`${f.messageId}: ${f.code}: ${f.message}`);
-  if (s.failures.length > 5) ui.warn(`…and ${s.failures.length - 5} more (see the journal and -o json).`);
-}
-

@@ -1,10 +1,14 @@
-import { closeSync, fstatSync, fsync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
 import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
-import { isExhausted } from "../../sqs/holding.js";
-import { openForReading } from "./open-for-reading.js";
-import { deleteHandles, receiveOnce, releaseHandles } from "../../sqs/messages.js";
+import { idOf, type ReleaseOutcome } from "../../sqs/custody/holder.js";
+import { runPool } from "../../sqs/custody/pool.js";
+import { partialReason } from "../../sqs/custody/read-info.js";
+import { receiveInto, type LoopEnd } from "../../sqs/custody/receive-loop.js";
+import type { Held } from "../../sqs/messages.js";
 import type { CommandContext } from "../context.js";
+import { plural, stdoutFailed } from "../reading.js";
+import { openSink } from "./export-sink.js";
+import { holderFor, openForReading } from "./open-for-reading.js";
 import { positiveInt } from "./receive.js";
 
 export interface ExportOptions {
@@ -16,11 +20,15 @@ export interface ExportOptions {
   concurrency?: string;
 }
 
-/** Without --delete, messages are received hidden for this long (no heartbeat: exports of 100k messages would need 10k calls a cycle). */
-const HOLD_SECONDS = 300;
-/** With --delete, long enough to write, fsync and delete a batch. */
-const DELETE_VISIBILITY = 120;
+/** Each hold lasts this long and is renewed by the holder's heartbeat for as long as the export runs. */
+const HOLD_SECONDS = 60;
 
+/**
+ * Receives everything (or --max) into the holder with parallel receivers, writes each
+ * batch as NDJSON lines and, with --delete, deletes a batch only once its lines are on
+ * disk (written and fsynced). Workers run in the one pool: the first failure stops the
+ * rest, and every exit path releases what is still held.
+ */
 export default async function exportMessages(ctx: CommandContext, [ref]: string[], opts: ExportOptions): Promise<void> {
   const { ui } = ctx;
   const max = positiveInt("--max", opts.max);
@@ -32,123 +40,76 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   }
 
   const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
-  let fd: number | undefined;
-  if (!toStdout) {
-    try {
-      fd = openSync(opts.file, opts.append ? "a+" : "w", 0o600);
-    } catch (err) {
-      throw new UsageError(`--file: cannot write ${opts.file}: ${(err as Error).message}`);
-    }
-    if (opts.append) endTornLine(fd);
-  }
-
-  const seen = new Set<string>();
-  const held: string[] = [];
+  const sink = openSink(opts.file, opts.append, ctx.io, ui);
+  const holder = holderFor(sqs, queue, info, HOLD_SECONDS);
+  const end: LoopEnd = {};
   let written = 0;
-  let claimed = 0;
   let deleted = 0;
-  let notDeleted = 0;
-  let exhausted = 0;
-  let syncing: Promise<void> | undefined;
-  let syncedUpTo = 0;
-  let writes = 0;
-  // Group commit: one fsync covers every line written before it started, so parallel
-  // workers share fsyncs instead of queueing one each.
-  const flushed = async (upTo: number): Promise<void> => {
-    while (syncedUpTo < upTo) {
-      if (!syncing) {
-        const target = writes;
-        syncing = new Promise<void>((resolve, reject) => fsync(fd!, (err) => (err ? reject(err) : resolve()))).then(() => {
-          syncedUpTo = Math.max(syncedUpTo, target);
-          syncing = undefined;
-        });
-      }
-      await syncing;
-    }
+  // Written (durably) but not deleted yet: a lapsed hold, or a delete the server refused.
+  const pending = new Set<string>();
+  const refused = new Set<string>();
+  let release: ReleaseOutcome = { released: 0, failed: 0, keptExhausted: 0 };
+  let failure: unknown;
+
+  const deleteIds = async (ids: string[]) => {
+    if (!ids.length) return;
+    const out = await holder.delete(ids);
+    deleted += out.deleted.length;
+    for (const id of out.deleted) pending.delete(id);
+    for (const id of out.lapsed) pending.add(id);
+    for (const f of out.failed) (f.code === "NotHeld" ? pending : refused).add(f.id);
+  };
+  // A lapsed message our own receive took again has a fresh handle: delete it now (it was written already).
+  const retaken = () => {
+    const lapsed = new Set(holder.lapsed());
+    return [...pending].filter((id) => holder.has(id) && !lapsed.has(id));
   };
 
-  // Several receive loops in parallel; each stops at its first empty long poll.
-  const worker = async (): Promise<void> => {
-    while (!ctx.signal.aborted) {
-      const want = max === undefined ? 10 : Math.min(10, max - claimed);
-      if (want <= 0) return;
-      claimed += want;
-      const batch = await receiveOnce(
-        sqs,
-        queue.url,
-        { max: want, waitSeconds: wait, visibilityTimeout: opts.delete ? DELETE_VISIBILITY : HOLD_SECONDS },
-        ref,
-      );
-      const fresh = batch.filter((h) => {
-        const id = h.envelope.messageId ?? h.receiptHandle;
-        if (seen.has(id)) {
-          // Back after its visibility ran out (a very long export): already written once.
-          if (!opts.delete && !isExhausted(h, info)) held.push(h.receiptHandle);
-          return false;
-        }
-        seen.add(id);
-        return true;
-      });
-      claimed -= want - fresh.length;
-      if (batch.length === 0) return;
-      if (!fresh.length) continue;
-      const text = fresh.map((h) => `${JSON.stringify(h.envelope)}\n`).join("");
-      if (fd === undefined) ctx.io.stdout.write(text);
-      else writeSync(fd, text);
-      written += fresh.length;
-      const mine = ++writes;
-      if (opts.delete) {
-        // The lines must be on disk before the messages leave the queue.
-        await flushed(mine);
-        const out = await deleteHandles(sqs, queue.url, fresh.map((h) => h.receiptHandle));
-        deleted += out.ok.length;
-        notDeleted += out.failed.length;
-      } else {
-        for (const h of fresh) {
-          if (isExhausted(h, info)) exhausted += 1;
-          else held.push(h.receiptHandle);
-        }
-      }
+  const work = async (batch: Held[]) => {
+    try {
+      await sink.write(batch.map((h) => `${JSON.stringify(h.envelope)}\n`).join(""), opts.delete === true);
+    } catch (err) {
+      throw toStdout ? stdoutFailed(err, `${plural(written, "message")} written`) : new OperationError(`cannot write ${opts.file}: ${(err as Error).message}`);
     }
+    written += batch.length;
+    if (opts.delete) await deleteIds([...batch.map(idOf), ...retaken()]);
   };
+
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const batches = receiveInto(sqs, queue.url, holder, { max, waitSeconds: wait, untilEmpty: true, receivers: concurrency, signal: ctx.signal, end, label: ref });
+    await runPool(batches, work, { concurrency, signal: ctx.signal });
+    if (opts.delete) await deleteIds(retaken());
+  } catch (err) {
+    failure = err;
   } finally {
-    if (fd !== undefined) {
-      fsyncSync(fd);
-      closeSync(fd);
-    }
-    if (held.length) {
-      const r = await releaseHandles(sqs, queue.url, held);
-      if (r.failed.length) ui.warn(`${r.failed.length} message(s) could not be released; they return after their visibility timeout.`);
+    try {
+      sink.close();
+    } finally {
+      release = await holder.close();
     }
   }
 
+  const lapsed = holder.lapsed().length;
   const where = toStdout ? "stdout" : opts.file;
   ui.info(
-    `exported ${written} message${written === 1 ? "" : "s"} from ${queue.name} to ${where}` +
-      (opts.delete ? `; deleted ${deleted}` : written ? "; all left in the queue (visible again now)" : "") +
-      (exhausted ? `; ${exhausted} used all ${info.maxReceiveCount} receives and stay hidden until their visibility timeout ends` : "") +
+    `exported ${plural(written, "message")} from ${queue.name} to ${where}` +
+      (opts.delete ? `; deleted ${deleted}` : written ? `; ${release.released} released (visible again now)` : "") +
+      (release.failed ? `; ${release.failed} could not be released and return within ${HOLD_SECONDS}s` : "") +
+      (release.keptExhausted ? `; ${release.keptExhausted} used all ${info.maxReceiveCount} receives and stay hidden until their visibility timeout ends` : "") +
       ".",
   );
-  if (ui.format === "json" && !toStdout) ui.json({ exported: written, deleted, notDeleted, file: opts.file });
-  if (notDeleted) {
+  if (ui.format === "json" && !toStdout) ui.json({ exported: written, deleted, notDeleted: pending.size + refused.size, file: opts.file });
+  if (failure) throw failure;
+  if (pending.size || refused.size) {
     throw new OperationError(
-      `${notDeleted} exported message(s) could not be deleted: they are in ${opts.file} and still in the queue (possible duplicates on import).`,
+      `${plural(pending.size + refused.size, "exported message")} could not be deleted (${pending.size} hold(s) lapsed, ${refused.size} refused): ` +
+        `they are in ${opts.file} and still in the queue (possible duplicates on import).`,
     );
   }
-  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted: ${written} message(s) exported${opts.delete ? ` and deleted` : ""} before stopping.`);
-}
-
-/**
- * A file cut short by a crash mid-write ends without a newline; appending to it as it
- * is would glue the next message onto the torn line, and that message (deleted once
- * written) would be unreadable. Start on a fresh line instead.
- */
-function endTornLine(fd: number): void {
-  const size = fstatSync(fd).size;
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
-  readSync(fd, last, 0, 1, size - 1);
-  if (last[0] !== 0x0a) writeSync(fd, "\n");
+  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted: ${plural(written, "message")} exported${opts.delete ? ` and ${deleted} deleted` : ""} before stopping.`);
+  const why = max !== undefined && written >= max ? undefined : partialReason(end, info.fifo);
+  if (why || end.reason === "stalled") {
+    throw new OperationError(`partial export: ${plural(written, "message")} written, but ${why ?? "the queue still counts messages that could not be received"}.`);
+  }
+  if (lapsed && !opts.delete) ui.warn(`${plural(lapsed, "hold")} lapsed during the export: those messages may have been received by a consumer meanwhile.`);
 }

@@ -1,5 +1,6 @@
-import { peekWarning, readInfo, type ReadInfo } from "../../sqs/holding.js";
 import type { SqsContext } from "../../sqs/client.js";
+import { Holder } from "../../sqs/custody/holder.js";
+import { peekWarning, readInfo, type ReadInfo } from "../../sqs/custody/read-info.js";
 import { resolveQueue, type QueueHandle } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
@@ -20,4 +21,9 @@ export async function openForReading(
     if (w) ctx.ui.warn(w);
   }
   return { sqs, queue, info };
+}
+
+/** The holder for a reading command: the queue's FIFO-ness and peek guard, holds of `holdSeconds`. */
+export function holderFor(sqs: SqsContext, queue: QueueHandle, info: ReadInfo, holdSeconds: number): Holder {
+  return new Holder(sqs, queue.url, { holdSeconds, fifo: info.fifo, maxReceiveCount: info.maxReceiveCount });
 }

@@ -1,11 +1,13 @@
 import { Limits, durationFlag } from "../../core/duration.js";
-import type { Envelope } from "../../core/envelope.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { printMessage } from "../../output/message-view.js";
-import { isExhausted } from "../../sqs/holding.js";
-import { openForReading } from "./open-for-reading.js";
-import { deleteHandles, receiveOnce, releaseHandles, type Held } from "../../sqs/messages.js";
+import { idOf, isExhausted, type ReleaseOutcome } from "../../sqs/custody/holder.js";
+import { partialReason } from "../../sqs/custody/read-info.js";
+import { receiveInto, type LoopEnd } from "../../sqs/custody/receive-loop.js";
+import type { Held } from "../../sqs/messages.js";
 import type { CommandContext } from "../context.js";
+import { plural, stdoutFailed } from "../reading.js";
+import { holderFor, openForReading } from "./open-for-reading.js";
 
 export interface ReceiveOptions {
   max: string;
@@ -22,6 +24,12 @@ export function positiveInt(flag: string, text: string | undefined): number | un
   return n;
 }
 
+/**
+ * Receives up to --max messages into the holder (the heartbeat keeps them hidden for as
+ * long as the run takes), prints them, then: --delete deletes each batch once stdout
+ * accepted its lines; --peek releases everything; by default they are left in flight
+ * for the visibility timeout.
+ */
 export default async function receive(ctx: CommandContext, [ref]: string[], opts: ReceiveOptions): Promise<void> {
   const { ui } = ctx;
   if (opts.delete && opts.peek) throw new UsageError("--delete and --peek cannot be used together.", "--peek releases messages at once; --delete consumes them.");
@@ -30,71 +38,86 @@ export default async function receive(ctx: CommandContext, [ref]: string[], opts
   const visibility = opts.visibilityTimeout === undefined ? undefined : durationFlag("--visibility-timeout", opts.visibilityTimeout, Limits.visibilityTimeout);
 
   const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
+  const vt = visibility ?? info.visibilityTimeout;
+  const holder = holderFor(sqs, queue, info, Math.max(1, vt));
+  const end: LoopEnd = {};
+  const printed: Held[] = [];
+  let written = 0;
+  let deleted = 0;
+  const notDeleted: string[] = [];
+  let writeError: unknown;
+  let release: ReleaseOutcome | undefined;
 
-  const seen = new Set<string>();
-  const printed: Envelope[] = [];
-  const toRelease: string[] = [];
-  const deleteAtEnd: string[] = [];
-  let exhausted = 0;
-  let deleteFailed = 0;
-  // Loop until --max, an empty long poll, or Ctrl-C. Messages stay in flight while we
-  // loop (they are released, for --peek, only at the end), so the loop never sees one twice.
-  while (printed.length < max && !ctx.signal.aborted) {
-    const batch = await receiveOnce(
-      sqs,
-      queue.url,
-      { max: Math.min(10, max - printed.length), waitSeconds: wait, ...(visibility !== undefined ? { visibilityTimeout: visibility } : {}) },
-      ref,
-    );
-    if (batch.length === 0) break;
-    const fresh: Held[] = [];
-    for (const h of batch) {
-      const id = h.envelope.messageId ?? h.receiptHandle;
-      // A message whose visibility ran out during the loop can come back: show it once.
-      if (seen.has(id)) {
-        if (opts.peek && !isExhausted(h, info)) toRelease.push(h.receiptHandle);
-        continue;
-      }
-      seen.add(id);
-      fresh.push(h);
+  // Deleted only once stdout accepted the lines; a lapsed hold or a Failed entry is never counted as deleted.
+  const accepted = async (batch: Held[]): Promise<boolean> => {
+    try {
+      await ui.stdoutAccepted();
+    } catch (err) {
+      writeError = err;
+      return false;
     }
-    for (const h of fresh) {
-      printed.push(h.envelope);
-      if (ui.format !== "json") printMessage(ui, h.envelope, printed.length);
-      if (isExhausted(h, info) && !opts.delete) exhausted += 1;
-      else if (opts.peek) toRelease.push(h.receiptHandle);
+    written += batch.length;
+    if (opts.delete) {
+      const out = await holder.delete(batch.map(idOf));
+      deleted += out.deleted.length;
+      notDeleted.push(...out.lapsed, ...out.failed.map((f) => f.id));
     }
-    if (opts.delete && fresh.length) {
-      // Deleted only after printing. A JSON array is printed at the end, so for -o json
-      // the deletes wait until then.
-      if (ui.format === "json") deleteAtEnd.push(...fresh.map((h) => h.receiptHandle));
-      else deleteFailed += (await deleteHandles(sqs, queue.url, fresh.map((h) => h.receiptHandle))).failed.length;
-    }
-  }
-  if (ui.format === "json") ui.json(printed);
+    return true;
+  };
 
-  if (deleteAtEnd.length) deleteFailed += (await deleteHandles(sqs, queue.url, deleteAtEnd)).failed.length;
-  if (toRelease.length) {
-    const r = await releaseHandles(sqs, queue.url, toRelease);
-    if (r.failed.length) ui.warn(`${r.failed.length} message(s) could not be released; they return after their visibility timeout.`);
+  try {
+    for await (const batch of receiveInto(sqs, queue.url, holder, { max, waitSeconds: wait, untilEmpty: true, signal: ctx.signal, end, label: ref })) {
+      printed.push(...batch);
+      if (ui.format === "json") continue; // one JSON array at the end
+      batch.forEach((h, i) => printMessage(ui, h.envelope, printed.length - batch.length + i + 1));
+      if (!(await accepted(batch))) break;
+    }
+    if (ui.format === "json") {
+      ui.json(printed.map((h) => h.envelope));
+      await accepted(printed);
+    }
+    // Without --peek/--delete the messages stay in flight for the visibility timeout (the documented default).
+    if (!opts.peek && !opts.delete && !writeError) holder.forget(printed.map(idOf));
+  } finally {
+    release = await holder.close();
   }
 
-  if (printed.length === 0) {
-    ui.info(`No messages in ${queue.name}${wait ? ` (waited ${wait}s)` : ""}.`);
-  } else if (opts.delete) {
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received and deleted.`);
-  } else if (opts.peek) {
-    const released = printed.length - exhausted;
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; ${released} released (visible again now).`);
+  if (writeError) {
+    throw stdoutFailed(writeError, `${plural(written, "message")} written${opts.delete ? `, ${deleted} deleted` : ""}; ${release.released} released`);
+  }
+  summarise(ctx, { n: printed.length, queue: queue.name, wait, vt, deleted, release, opts, info });
+  if (printed.length < max && !ctx.signal.aborted) {
+    const why = partialReason(end, info.fifo);
+    if (why) ui.warn(`fewer than --max ${max}: ${why}.`);
+  }
+  if (!opts.delete && !opts.peek) {
+    const exhausted = printed.filter((h) => isExhausted(h, info.maxReceiveCount)).length;
+    if (exhausted) warnExhausted(ctx, exhausted, info.maxReceiveCount);
+  }
+  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${plural(printed.length, "message")}.`);
+  if (notDeleted.length) {
+    throw new OperationError(`${plural(notDeleted.length, "printed message")} could not be deleted (hold lapsed or refused); they return to the queue after their visibility timeout.`);
+  }
+}
+
+function summarise(
+  ctx: CommandContext,
+  s: { n: number; queue: string; wait: number; vt: number; deleted: number; release: ReleaseOutcome; opts: ReceiveOptions; info: { maxReceiveCount: number | undefined } },
+): void {
+  const { ui } = ctx;
+  if (s.n === 0) ui.info(`No messages in ${s.queue}${s.wait ? ` (waited ${s.wait}s)` : ""}.`);
+  else if (s.opts.delete) ui.info(`${plural(s.n, "message")} received; ${s.deleted} deleted.`);
+  else if (s.opts.peek) {
+    const notReleased = s.release.failed ? `; ${s.release.failed} could not be released and return after their visibility timeout (${s.vt}s)` : "";
+    ui.info(`${plural(s.n, "message")} received; ${s.release.released} released (visible again now)${notReleased}.`);
+    if (s.release.keptExhausted) warnExhausted(ctx, s.release.keptExhausted, s.info.maxReceiveCount);
   } else {
-    const vt = visibility ?? info.visibilityTimeout;
-    ui.info(`${printed.length} message${printed.length === 1 ? "" : "s"} received; in flight (hidden from consumers) for ${vt}s. Use --peek to release at once, --delete to consume.`);
+    ui.info(`${plural(s.n, "message")} received; in flight (hidden from consumers) for ${s.vt}s. Use --peek to release at once, --delete to consume.`);
   }
-  if (exhausted) {
-    ui.warn(
-      `${exhausted} message${exhausted === 1 ? " has" : "s have"} now used all ${info.maxReceiveCount} receives: not released early; ${exhausted === 1 ? "it returns" : "they return"} after the visibility timeout and the next receive moves ${exhausted === 1 ? "it" : "them"} to the DLQ.`,
-    );
-  }
-  if (ctx.signal.aborted) throw new InterruptedError(`Interrupted after ${printed.length} message${printed.length === 1 ? "" : "s"}.`);
-  if (deleteFailed) throw new OperationError(`${deleteFailed} printed message(s) could not be deleted; they return to the queue after their visibility timeout.`);
+}
+
+function warnExhausted(ctx: CommandContext, n: number, maxReceiveCount: number | undefined): void {
+  ctx.ui.warn(
+    `${n} message${n === 1 ? " has" : "s have"} now used all ${maxReceiveCount} receives: not released early; ${n === 1 ? "it returns" : "they return"} after the visibility timeout and the next receive moves ${n === 1 ? "it" : "them"} to the DLQ.`,
+  );
 }

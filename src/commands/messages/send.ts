@@ -5,6 +5,7 @@ import { Limits, durationFlag } from "../../core/duration.js";
 import { toSdkAttributes, type AttributeValue } from "../../core/envelope.js";
 import { attrFlagValue, checkAttributeValue, MAX_ATTRIBUTES, parseAttrFlag, parseInputLine } from "../../core/message-input.js";
 import { UsageError } from "../../errors.js";
+import { trackAmbiguity } from "../../sqs/ambiguity.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
@@ -49,19 +50,30 @@ export default async function send(ctx: CommandContext, [ref, bodyArg]: string[]
   if (check.kind === "blank") throw new UsageError("Cannot send: the body is empty (SQS needs at least one character).");
   const e = check.entry;
   const sdkAttrs = toSdkAttributes(e.attributes);
-  const out = await sqs.send<SendMessageCommandOutput>(
-    new SendMessageCommand({
+  const command = new SendMessageCommand({
       QueueUrl: queue.url,
       MessageBody: e.body,
       ...(sdkAttrs ? { MessageAttributes: sdkAttrs } : {}),
       ...(delay ? { DelaySeconds: delay } : {}),
       ...(fifo ? { MessageGroupId: e.groupId, ...(opts.dedupId || e.dedupId ? { MessageDeduplicationId: opts.dedupId ?? e.dedupId } : {}) } : {}),
-    }),
-    ref,
-  );
+    });
+  // The SDK retries a send whose outcome was unknown (timeout, dropped connection, 5xx):
+  // each such attempt may have left a copy. Counted and said, never silent (issue 15 #6).
+  const ambiguous = trackAmbiguity(command);
+  let out: SendMessageCommandOutput;
+  let possibleDuplicates = 0;
+  try {
+    out = await sqs.send<SendMessageCommandOutput>(command, ref);
+  } finally {
+    const n = (possibleDuplicates = ambiguous());
+    if (n) {
+      const dedup = fifo && (opts.dedupId || e.dedupId || qa.ContentBasedDeduplication === "true");
+      ui.warn(`${n} attempt${n === 1 ? "" : "s"} of this send had an unknown outcome (timeout, dropped connection or 5xx) and ${n === 1 ? "was" : "were"} retried: the message may be in ${queue.name} ${n + 1} times${dedup ? " (its FIFO dedup id suppresses that within 5 minutes)" : ""}.`);
+    }
+  }
   if (ui.format === "json" || ui.format === "ndjson") {
     const { $metadata: _m, ...rest } = out;
-    ui.json(rest);
+    ui.json({ ...rest, ...(possibleDuplicates ? { possibleDuplicates } : {}) });
   } else ui.out(out.MessageId ?? "");
 }
 

@@ -1,11 +1,11 @@
 import { Limits, durationFlag } from "../../core/duration.js";
-import { compileFilter } from "../../core/filter.js";
 import { OperationError } from "../../errors.js";
 import { printMessage } from "../../output/message-view.js";
-import { HoldSet, isExhausted } from "../../sqs/holding.js";
-import { openForReading } from "./open-for-reading.js";
-import { deleteHandles, receiveOnce, releaseHandles, type Held } from "../../sqs/messages.js";
+import { idOf, type ReleaseOutcome } from "../../sqs/custody/holder.js";
+import { receiveInto } from "../../sqs/custody/receive-loop.js";
 import type { CommandContext } from "../context.js";
+import { guardedFilter, plural, stdoutFailed } from "../reading.js";
+import { holderFor, openForReading } from "./open-for-reading.js";
 import { positiveInt } from "./receive.js";
 
 export interface TailOptions {
@@ -16,11 +16,20 @@ export interface TailOptions {
   wait: string;
 }
 
+/** Each hold lasts this long and is renewed by the holder's heartbeat. */
+const HOLD_SECONDS = 60;
+
+/**
+ * Streams messages as they arrive. Everything received stays in the holder until tail
+ * ends (one receive per message, never two: a released message would come straight
+ * back to tail's own next poll), then is released; with --delete, shown messages are
+ * deleted once stdout accepted their lines.
+ */
 export default async function tail(ctx: CommandContext, [ref]: string[], opts: TailOptions): Promise<void> {
   const { ui } = ctx;
   const max = positiveInt("--max", opts.max);
   const wait = durationFlag("--wait", opts.wait, { min: 1, max: Limits.wait.max });
-  const filter = opts.filter ? compileFilter(opts.filter) : undefined;
+  const filter = opts.filter ? guardedFilter(opts.filter) : undefined;
 
   const { sqs, queue, info } = await openForReading(ctx, ref!, opts.delete);
   if (!ui.streamsNdjson) ui.info(`tailing ${queue.name}${opts.delete ? " (deleting what is shown)" : ""}; Ctrl-C to stop.`);
@@ -29,52 +38,48 @@ export default async function tail(ctx: CommandContext, [ref]: string[], opts: T
   // open on the server and would swallow the messages we release next.
   const onAbort = () => ui.info(`stopping after the receive in progress (up to ${wait}s); Ctrl-C again to quit at once.`);
   ctx.signal.addEventListener("abort", onAbort, { once: true });
-  const hold = new HoldSet(sqs, queue.url);
-  const seen = new Set<string>();
+  const holder = holderFor(sqs, queue, info, HOLD_SECONDS);
   let shown = 0;
+  let written = 0;
   let skipped = 0;
-  let deleteFailed = 0;
+  let deleted = 0;
+  const notDeleted: string[] = [];
+  let failure: unknown;
+  let r: ReleaseOutcome = { released: 0, failed: 0, keptExhausted: 0 };
   try {
-    while (!ctx.signal.aborted && (max === undefined || shown < max)) {
-      const batch = await receiveOnce(sqs, queue.url, { max: 10, waitSeconds: wait }, ref);
-      if (batch.length === 0) {
-        if (opts.untilEmpty && !ctx.signal.aborted) break;
-        continue;
+    for await (const batch of receiveInto(sqs, queue.url, holder, { waitSeconds: wait, untilEmpty: opts.untilEmpty, signal: ctx.signal, label: ref })) {
+      // The filter runs over the whole batch first: if it throws, nothing of this batch was shown or deleted.
+      const wanted = batch.filter((h) => !filter || filter(h.envelope));
+      const show = max === undefined ? wanted : wanted.slice(0, max - shown);
+      skipped += batch.length - wanted.length;
+      for (const h of show) printMessage(ui, h.envelope, ++shown);
+      try {
+        await ui.stdoutAccepted();
+      } catch (err) {
+        failure = stdoutFailed(err, `${plural(written, "message")} written${opts.delete ? `, ${deleted} deleted` : ""}`);
+        break;
       }
-      const toDelete: Held[] = [];
-      const toRelease: Held[] = [];
-      const toHold: Held[] = [];
-      for (const h of batch) {
-        const id = h.envelope.messageId ?? h.receiptHandle;
-        if (seen.has(id) || hold.has(id)) {
-          // Shown (or skipped) before and back again: keep it hidden until we stop, so
-          // tail neither repeats it nor spins receiving it.
-          toHold.push(h);
-          continue;
-        }
-        seen.add(id);
-        const wanted = (max === undefined || shown < max) && (!filter || filter(h.envelope));
-        if (wanted) {
-          shown += 1;
-          printMessage(ui, h.envelope, shown);
-        } else skipped += 1;
-        if (wanted && opts.delete) toDelete.push(h);
-        else if (isExhausted(h, info)) toHold.push(h);
-        else toRelease.push(h);
+      written += show.length;
+      if (opts.delete && show.length) {
+        const out = await holder.delete(show.map(idOf));
+        deleted += out.deleted.length;
+        notDeleted.push(...out.lapsed, ...out.failed.map((f) => f.id));
       }
-      // The request in hand is always finished, even after Ctrl-C: delete what was
-      // shown, release or hold the rest.
-      if (toDelete.length) deleteFailed += (await deleteHandles(sqs, queue.url, toDelete.map((h) => h.receiptHandle))).failed.length;
-      if (toRelease.length) await releaseHandles(sqs, queue.url, toRelease.map((h) => h.receiptHandle));
-      await hold.hold(toHold, (h) => isExhausted(h, info));
+      if (max !== undefined && shown >= max) break;
     }
+  } catch (err) {
+    failure = err;
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
-    const r = await hold.releaseAll();
-    const parts = [`${shown} message${shown === 1 ? "" : "s"} ${opts.delete ? "shown and deleted" : "shown"}`];
-    if (skipped) parts.push(`${skipped} not matching --filter${opts.delete ? " (left in the queue)" : ""}`);
-    if (r.keptHidden) parts.push(`${r.keptHidden} kept hidden: they used all ${info.maxReceiveCount} receives and return after their visibility timeout`);
-    ui.info(`${ctx.signal.aborted ? "stopped: " : ""}${parts.join("; ")}.`);
+    r = await holder.close();
   }
-  if (deleteFailed) throw new OperationError(`${deleteFailed} shown message(s) could not be deleted; they return to the queue after their visibility timeout.`);
+  const parts = [`${plural(written, "message")} shown`];
+  if (opts.delete) parts.push(`${deleted} deleted`);
+  if (skipped) parts.push(`${skipped} not matching --filter${opts.delete ? " (left in the queue)" : ""}`);
+  if (r.released) parts.push(`${r.released} released (visible again now)`);
+  if (r.failed) parts.push(`${r.failed} could not be released and return within ${HOLD_SECONDS}s`);
+  if (r.keptExhausted) parts.push(`${r.keptExhausted} kept hidden: they used all ${info.maxReceiveCount} receives and return after their visibility timeout`);
+  ui.info(`${ctx.signal.aborted ? "stopped: " : failure ? "failed: " : ""}${parts.join("; ")}.`);
+  if (failure) throw failure;
+  if (notDeleted.length) throw new OperationError(`${plural(notDeleted.length, "shown message")} could not be deleted (hold lapsed or refused); they return to the queue after their visibility timeout.`);
 }

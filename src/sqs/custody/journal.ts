@@ -375,14 +375,21 @@ export function moveState(j: JournalRead | undefined): MoveState {
 
 /** The move side of a journal (undefined journal: the same state in memory only, --no-journal). */
 export class MoveJournal {
+  /** What the resumed run had in a send whose outcome it never recorded (frozen at open). */
+  readonly earlierMaybeSent: ReadonlySet<string>;
+  /** Another source of "already sent" (journals of other processes on the same queue). */
+  alsoSent: ((id: string) => boolean) | undefined;
+
   constructor(
     readonly journal: Journal | undefined,
     readonly previous: MoveState,
-  ) {}
+  ) {
+    this.earlierMaybeSent = new Set(previous.maybeSent);
+  }
 
-  /** Sent by this or an earlier run (deleted from the source or not): never send it again. */
+  /** Sent by this, an earlier or another run (deleted from the source or not): never send it again. */
   alreadySent(id: string): boolean {
-    return this.previous.sentNotDeleted.has(id) || this.previous.deleted.has(id);
+    return this.previous.sentNotDeleted.has(id) || this.previous.deleted.has(id) || this.alsoSent?.(id) === true;
   }
 
   sending(to: string, ids: string[]): void {

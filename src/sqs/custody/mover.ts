@@ -20,6 +20,8 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSCli
 import { messageSize, toSdkAttributes, type Envelope } from "../../core/envelope.js";
 import { isAmbiguousFailure, trackAmbiguity } from "../ambiguity.js";
 import type { SqsContext } from "../client.js";
+import type { Held } from "../messages.js";
+import type { Holder } from "./holder.js";
 import { errorCode } from "../errors.js";
 import type { MoveJournal } from "./journal.js";
 import type { ConcurrencyControl, RateLimiter } from "./pool.js";
@@ -183,3 +185,94 @@ export function* packBatches<T>(items: T[], sizeOf: (t: T) => number, maxBytes =
 }
 
 export const envelopeSize = (env: Envelope) => messageSize(env.body, env.messageAttributes);
+
+export interface MoveFailure {
+  held: Held;
+  code: string;
+  message: string;
+}
+
+export interface MoveOutcome {
+  /** Sent to the target (journaled, fsynced), then deleted from the source with the newest handle. */
+  moved: Array<{ messageId: string; targetMessageId: string | undefined }>;
+  /** Send failed (or its group was stopped): still in the source, still held by the caller's holder. */
+  sendFailed: MoveFailure[];
+  /** Sent, but the delete failed: in both queues until a re-run with the journal deletes it. */
+  deleteFailed: MoveFailure[];
+  /** Sent, but the hold lapsed before the delete: NOT deleted, NOT counted as moved (issue 10 #7). */
+  lapsed: Held[];
+  /** The journal says an earlier run sent these: deleted from the source without sending again. */
+  alreadySent: string[];
+  /** Entries x attempts whose outcome was unknown: possible extra copies in the target. */
+  ambiguous: number;
+  /** FIFO: accepted behind a failed earlier message of the same group in one call. */
+  outOfOrder: number;
+}
+
+export interface MoveOptions {
+  /** Groups stopped in this run (per target); FIFO group stop across batches. */
+  failedGroups?: Set<string> | undefined;
+  rate?: RateLimiter | undefined;
+  control?: ConcurrencyControl | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const idOfHeld = (h: Held) => h.envelope.messageId ?? h.receiptHandle;
+
+/**
+ * Moves messages the holder holds to one target: sends them in order (batches of 10 /
+ * 1 MiB, FIFO group stop), journals each confirmed send, makes the journal durable
+ * (fsync), and only then deletes exactly those from the source through the holder
+ * (newest receipt handle; a lapsed hold is reported, never deleted-as-done). Messages
+ * the journal shows as sent by an earlier run are deleted without sending again.
+ * Never throws for per-message failures; a fatal error (queue gone, access denied) is rethrown.
+ */
+export async function moveHeld(
+  ctx: Pick<SqsContext, "client">,
+  /** The holder of the source messages (delete with the newest handles; lapsed ones reported). */
+  holder: Pick<Holder, "delete">,
+  held: Held[],
+  target: MoveTarget,
+  journal: MoveJournal,
+  opts: MoveOptions = {},
+): Promise<MoveOutcome> {
+  const out: MoveOutcome = { moved: [], sendFailed: [], deleteFailed: [], lapsed: [], alreadySent: [], ambiguous: 0, outOfOrder: 0 };
+  const toSend: Held[] = [];
+  const toDelete = new Map<string, { held: Held; tid: string | undefined }>();
+  for (const h of held) {
+    if (journal.alreadySent(idOfHeld(h))) toDelete.set(idOfHeld(h), { held: h, tid: undefined });
+    else toSend.push(h);
+  }
+  const failedGroups = opts.failedGroups ?? new Set<string>();
+  for (const batch of packBatches(toSend, (h) => envelopeSize(h.envelope))) {
+    const ids = batch.map(idOfHeld);
+    const r = await sendEntries(ctx, target.url, batch.map((h) => moveEntry(h.envelope, target)), {
+      fifo: target.fifo,
+      failedGroups,
+      rate: opts.rate,
+      control: opts.control,
+      signal: opts.signal,
+      // Before every attempt: if the process dies now, the next run knows these may be in the target.
+      beforeCall: (idx) => journal.sending(target.url, idx.map((i) => ids[i]!)),
+    });
+    out.ambiguous += r.ambiguous;
+    out.outOfOrder += r.outOfOrder;
+    journal.sent(r.sent.map((s) => ({ id: ids[s.index]!, to: target.url, tid: s.messageId })));
+    for (const s of r.sent) toDelete.set(ids[s.index]!, { held: batch[s.index]!, tid: s.messageId });
+    for (const f of r.failed) out.sendFailed.push({ held: batch[f.entry]!, code: f.code, message: f.message });
+    for (const i of r.notTried) out.sendFailed.push({ held: batch[i]!, code: "NotTried", message: "interrupted before it was tried again" });
+  }
+  if (toDelete.size === 0) return out;
+  // The sends must be on disk before the deletes that depend on them.
+  await journal.durable();
+  const del = await holder.delete([...toDelete.keys()]);
+  journal.deleted(del.deleted);
+  for (const id of del.deleted) {
+    const d = toDelete.get(id)!;
+    if (d.tid === undefined) out.alreadySent.push(id);
+    else out.moved.push({ messageId: id, targetMessageId: d.tid });
+  }
+  for (const id of del.lapsed) out.lapsed.push(toDelete.get(id)!.held);
+  for (const f of del.failed) out.deleteFailed.push({ held: toDelete.get(f.id)!.held, code: f.code, message: "the delete from the source failed" });
+  return out;
+}

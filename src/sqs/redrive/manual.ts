@@ -1,39 +1,40 @@
 import type { Envelope } from "../../core/envelope.js";
 import type { SqsContext } from "../client.js";
-import { HeldMessages } from "../hold.js";
-import { ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { fromSqsMessage } from "../../core/envelope.js";
 import type { Held } from "../messages.js";
-import { getQueueAttributes } from "../queues.js";
-import type { Journal } from "./journal.js";
-import { sendHeld, type MoveFailure, type MoveOutcome, type RedriveTarget } from "./move.js";
+import { Holder } from "../custody/holder.js";
+import type { MoveJournal } from "../custody/journal.js";
+import { moveHeld, type MoveFailure, type MoveOutcome, type MoveTarget } from "../custody/mover.js";
+import { RateLimiter, runPool, sleep, type ConcurrencyControl } from "../custody/pool.js";
+import { receiveInto, type LoopEnd } from "../custody/receive-loop.js";
+import type { ForeignJournals } from "./foreign.js";
+
+/** Where one message goes, or why it stays in the DLQ. */
+export type TargetChoice = { target: MoveTarget } | { stay: string };
 
 export interface ManualRedriveOptions {
-  source: { name: string; url: string };
-  /** The target of one message; undefined leaves it in the DLQ (counted as skipped). */
-  targetFor: (env: Envelope) => Promise<RedriveTarget | undefined>;
+  source: { name: string; url: string; fifo: boolean };
+  /** The target of one message, or the reason it stays in the DLQ (counted under that reason). */
+  targetFor: (env: Envelope) => Promise<TargetChoice>;
   /** Only matching messages move; the others are held until the end, then released (looked at once). */
   filter?: ((env: Envelope) => boolean) | undefined;
   /** Move at most this many. */
   max?: number | undefined;
   /** Messages a second, overall. */
   rate?: number | undefined;
-  /** Receive-send-delete loops in parallel. @default 8 */
-  concurrency?: number;
-  /** Seconds a received message stays hidden while being moved; held ones get a heartbeat. @default 30 */
+  /** Receives and moves in parallel. @default 8 */
+  concurrency?: number | ConcurrencyControl | undefined;
+  /** Seconds a received message stays hidden; the holder's heartbeat renews it. @default 30 */
   holdSeconds?: number;
-  /** Long-poll seconds of each receive. @default 1 */
+  /** Long-poll seconds of each receive. @default 2 */
   waitSeconds?: number;
-  /** Empty long polls in a row (with the DLQ reporting nothing visible) that end the run. @default 3 */
-  emptyPolls?: number;
   /**
-   * Also wait (up to this many seconds) for messages in flight that someone else
-   * holds, e.g. a killed earlier run's, before deciding the DLQ is empty. @default 0
+   * Also wait (up to this many seconds) for messages someone else holds, e.g. a killed
+   * earlier run's, before deciding the DLQ is empty. @default 0
    */
   waitForInFlightSeconds?: number;
-  journal: Journal;
-  /** Source MessageIds an earlier, killed run may have sent already: sending them again is counted as a possible duplicate. */
-  maybeSent?: Set<string> | undefined;
+  journal: MoveJournal;
+  /** Journals of other runs on this DLQ (other processes): what they sent is not sent again. */
+  foreign?: ForeignJournals | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((s: ManualRedriveStats) => void) | undefined;
 }
@@ -42,240 +43,229 @@ export interface ManualRedriveStats {
   /** Distinct messages received. */
   received: number;
   moved: number;
-  /** Did not match the filter, were beyond --max, or had no target: left in the DLQ. */
+  /** Did not match the filter or were beyond --max: left in the DLQ. */
   skipped: number;
-  /** Send failed: left in the DLQ. */
+  /** No target could be found: left in the DLQ, counted by reason (issue 10 #3). */
+  noTarget: Record<string, number>;
+  /** Send failed (or its FIFO group was stopped): left in the DLQ. */
   failed: number;
-  /** Journaled as sent by an earlier run (or earlier in this run): deleted from the DLQ without sending again. */
+  /** Journaled as sent (by an earlier run, or another process): deleted from the DLQ without sending again. */
   alreadySent: number;
   /** Sent but not deleted: in the target and still in the DLQ. A re-run with the same journal deletes them. */
   deleteFailed: number;
-  /** Moved now, but an earlier killed run may have sent them already (a copy may be in the target twice). */
+  /** Sent, but this run's hold lapsed before the delete and the message did not come back to it: still in the DLQ. */
+  lapsed: number;
+  /** Extra copies that may be in a target: unknown-outcome attempts, and resends of what a stopped run may have sent. */
   possibleDuplicates: number;
+  /** FIFO: accepted by the target behind a failed earlier message of their group. */
+  outOfOrder: number;
   /** Messages this run could not see because someone else held them when it ended. */
   inFlightElsewhere: number;
+  /** Visible messages no receive returned at the end (FIFO groups blocked by another consumer). */
+  unreachable: number;
   ended: "empty" | "max" | "interrupted" | "stalled";
   failures: Array<{ messageId: string; code: string; message: string }>;
   byTarget: Record<string, number>;
 }
 
+const idOf = (h: Held) => h.envelope.messageId ?? h.receiptHandle;
+
 /**
- * The manual redrive: receive from the DLQ, send to the target, delete from the DLQ
- * only what the target accepted (moveHeldMessages). Several loops run in parallel
- * with long polls; the run ends only after a few empty long polls in a row AND the
- * DLQ reporting nothing visible, never at the first empty receive. Messages it leaves
- * (filtered out, failed, over --max) stay held until the end so they are looked at
- * once, then released. On abort it finishes the batch in hand and releases the rest.
+ * The manual redrive on the custody engine: THE receive loop fills THE holder (one
+ * heartbeat renews every message in hand), THE mover sends, journals, fsyncs and
+ * deletes only what was confirmed sent, with the newest receipt handle. Messages it
+ * leaves (filtered out, failed, over --max, no target) stay held until the end so each
+ * is looked at once, then released. A sent message whose hold lapsed is not counted as
+ * moved: the run waits for it to come back and deletes it then (the journal says it was
+ * sent), or reports it. On abort it finishes the batch in hand and releases the rest.
  */
 export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptions): Promise<ManualRedriveStats> {
-  const hold = opts.holdSeconds ?? 30;
-  const left = new HeldMessages(ctx, opts.source.url, hold).start();
-  const stats: ManualRedriveStats = {
-    received: 0,
-    moved: 0,
-    skipped: 0,
-    failed: 0,
-    alreadySent: 0,
-    deleteFailed: 0,
-    possibleDuplicates: 0,
-    inFlightElsewhere: 0,
-    ended: "empty",
-    failures: [],
-    byTarget: {},
-  };
-  const seen = new Set<string>();
-  const emptyPolls = opts.emptyPolls ?? 3;
-  const waitSeconds = opts.waitSeconds ?? 1;
-  const started = Date.now();
-  let claimed = 0;
-  let inHand = 0; // received by a loop and not yet sent/deleted/left
-  let emptyStreak = 0;
-  let checks = 0;
-  let ended: ManualRedriveStats["ended"] | undefined;
-  let checking: Promise<void> | undefined;
-  const pace = opts.rate ? pacer(opts.rate) : undefined;
-  // Once the DLQ is known to be empty and nothing is left to release, the long polls
-  // still waiting are cut short instead of running out their second. The server may
-  // keep such a poll open for the rest of its wait and hand a message that lands in
-  // the DLQ in that instant to the closed connection: it is not lost, it stays hidden
-  // for the hold. With messages to release the polls are left to finish, or they
-  // could take the released messages.
-  const tail = new AbortController();
-  const receive = async (max: number): Promise<Held[]> => {
-    try {
-      const out = await ctx.client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: opts.source.url,
-          MaxNumberOfMessages: max,
-          WaitTimeSeconds: waitSeconds,
-          VisibilityTimeout: hold,
-          MessageSystemAttributeNames: ["All"],
-          AttributeNames: ["All"],
-          MessageAttributeNames: ["All"],
-        }),
-        { abortSignal: tail.signal },
-      );
-      return (out.Messages ?? []).map((m: Message) => ({ envelope: fromSqsMessage(m), receiptHandle: m.ReceiptHandle ?? "", raw: m }));
-    } catch (err) {
-      if (tail.signal.aborted) return [];
-      const { mapSdkError } = await import("../errors.js");
-      throw mapSdkError(err, { region: ctx.region, endpoint: ctx.endpoint, queue: opts.source.name });
+  const holdSeconds = opts.holdSeconds ?? 30;
+  const holder = new Holder(ctx, opts.source.url, { holdSeconds, fifo: opts.source.fifo });
+  const stats = newStats();
+  const run = new Run(ctx, opts, holder, stats);
+  try {
+    // The end rule may call a FIFO queue "stalled" while this run's own moves still block
+    // its groups (a server that answers empty at once): a pass that made progress is
+    // followed by another; only a pass that moved nothing ends the run as stalled.
+    for (;;) {
+      const before = stats.moved + stats.alreadySent + stats.failed + stats.skipped;
+      await run.pass(opts.max === undefined ? undefined : Math.max(0, opts.max - stats.moved));
+      const progress = stats.moved + stats.alreadySent + stats.failed + stats.skipped > before;
+      if (stats.ended !== "stalled" || !progress || opts.signal?.aborted) break;
     }
-  };
-
-  const checkEmpty = async () => {
-    const a = await getQueueAttributes(ctx, opts.source.url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
-    checks += 1;
-    const visible = Number(a.ApproximateNumberOfMessages ?? 0);
-    const elsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - left.size - inHand);
-    stats.inFlightElsewhere = elsewhere;
-    const waitMore = elsewhere > 0 && (Date.now() - started) / 1000 < (opts.waitForInFlightSeconds ?? 0);
-    if (waitMore) opts.onProgress?.(stats);
-    if (visible === 0 && !waitMore) {
-      ended ??= "empty";
-      if (left.size === 0) tail.abort();
+    // Sent, but the hold lapsed: wait for those to come back (their visibility ends within
+    // a hold) and delete them then; or for a stopped run's messages to come back.
+    const deadline = Date.now() + (holdSeconds + 5) * 1000;
+    const waitUntil = Date.now() + (opts.waitForInFlightSeconds ?? 0) * 1000;
+    while (stats.ended === "empty" && !opts.signal?.aborted) {
+      await run.settleLapsed();
+      const waitingLapsed = run.unsettled.size > 0 && Date.now() < deadline;
+      const waitingOthers = run.end.inFlightElsewhere! > 0 && Date.now() < waitUntil;
+      if (!waitingLapsed && !waitingOthers) break;
+      opts.onProgress?.(stats);
+      await sleep(1000, opts.signal);
+      await run.pass(opts.max === undefined ? undefined : Math.max(0, opts.max - stats.moved));
     }
-    else if (visible > 0 && checks >= 5) ended ??= "stalled"; // the server counts held messages as visible, or they are delayed
-    else emptyStreak = 0;
-  };
+    await run.settleLapsed();
+    stats.lapsed = run.unsettled.size;
+    stats.inFlightElsewhere = run.end.inFlightElsewhere ?? 0;
+    stats.unreachable = stats.ended === "stalled" ? (run.end.visible ?? 0) : 0;
+    return stats;
+  } catch (err) {
+    stats.ended = "interrupted";
+    throw Object.assign(err as Error, { redriveStats: stats });
+  } finally {
+    await holder.close().catch(() => undefined);
+  }
+}
 
-  const leave = (h: Held, why: "skipped" | "failed") => {
-    left.add(h);
-    stats[why] += 1;
+function newStats(): ManualRedriveStats {
+  return {
+    received: 0, moved: 0, skipped: 0, noTarget: {}, failed: 0, alreadySent: 0, deleteFailed: 0, lapsed: 0,
+    possibleDuplicates: 0, outOfOrder: 0, inFlightElsewhere: 0, unreachable: 0, ended: "empty", failures: [], byTarget: {},
   };
+}
 
-  const handle = async (batch: Held[]): Promise<{ done: Promise<unknown> }> => {
-    const byTarget = new Map<string, { target: RedriveTarget; held: Held[] }>();
-    for (const h of batch) {
-      const id = h.envelope.messageId ?? h.receiptHandle;
-      if (left.has(id)) {
-        left.add(h); // a re-delivery of one we already left: keep the newest handle, count it once
-        continue;
-      }
-      const again = seen.has(id);
-      seen.add(id);
-      if (!again) stats.received += 1;
-      const journaled = opts.journal.alreadySent(id);
-      if (!journaled && !again) {
-        if (opts.filter && !opts.filter(h.envelope)) {
-          leave(h, "skipped");
-          continue;
+/** One run's state across receive passes. */
+class Run {
+  readonly end: LoopEnd = {};
+  /** Sent, then the hold lapsed before the delete: in the DLQ until it comes back to us. */
+  readonly unsettled = new Map<string, MoveTarget>();
+  private claimed = 0; // per pass
+  private readonly rate: RateLimiter | undefined;
+  private readonly failedGroups = new Map<string, Set<string>>();
+  private readonly left = new Set<string>();
+  /** Every message this run has looked at (moved, left, or in a move). */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly ctx: SqsContext,
+    private readonly opts: ManualRedriveOptions,
+    private readonly holder: Holder,
+    private readonly stats: ManualRedriveStats,
+  ) {
+    this.rate = opts.rate ? new RateLimiter(opts.rate) : undefined;
+  }
+
+  /** Receives until the end rule (or max, or the signal) and moves what it receives. */
+  async pass(max: number | undefined): Promise<void> {
+    this.claimed = 0;
+    const stop = new AbortController();
+    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, stop.signal]) : stop.signal;
+    const concurrency = this.opts.concurrency ?? 8;
+    const receivers = typeof concurrency === "number" ? concurrency : Math.max(1, concurrency.current());
+    const batches = receiveInto(this.ctx, this.opts.source.url, this.holder, {
+      untilEmpty: true,
+      receivers,
+      waitSeconds: this.opts.waitSeconds ?? 2,
+      signal,
+      end: this.end,
+      label: this.opts.source.name,
+    });
+    let reachedMax = false;
+    const handle = async (batch: Held[]) => {
+      const take: Held[] = [];
+      for (const h of batch) {
+        this.seen.add(idOf(h));
+        this.stats.received += 1;
+        if (this.opts.filter && !this.opts.filter(h.envelope)) this.leave(h, "skipped");
+        else if (max !== undefined && this.claimed >= max) this.leave(h, "skipped");
+        else {
+          this.claimed += 1;
+          take.push(h);
         }
-        if (opts.max !== undefined && claimed >= opts.max) {
-          leave(h, "skipped");
-          continue;
-        }
-        claimed += 1;
-      } else if (!journaled && again) {
-        // Seen earlier in this run but neither left nor sent: its earlier batch is still in hand.
-        left.add(h);
-        continue;
       }
-      const target = await opts.targetFor(h.envelope);
-      if (!target) {
-        leave(h, "skipped");
-        continue;
+      if (max !== undefined && this.claimed >= max && !reachedMax) {
+        reachedMax = true;
+        stop.abort();
       }
-      const slot = byTarget.get(target.url) ?? { target, held: [] };
-      slot.held.push(h);
-      byTarget.set(target.url, slot);
+      await this.move(take);
+      this.opts.onProgress?.(this.stats);
+    };
+    // Taken in hand by receives that were still out when the last pass ended: move them now.
+    const pending = this.holder.ids().filter((id) => !this.seen.has(id)).map((id) => this.holder.get(id)!);
+    if (pending.length) await handle(pending);
+    await runPool(batches, handle, { concurrency });
+    if (this.opts.signal?.aborted) this.stats.ended = "interrupted";
+    else if (reachedMax) this.stats.ended = "max";
+    else if (this.end.reason === "stalled") this.stats.ended = "stalled";
+    else this.stats.ended = "empty";
+  }
+
+  /** Messages this run sent whose hold lapsed and that came back to the holder: delete them now. */
+  async settleLapsed(): Promise<void> {
+    const back = [...this.unsettled.keys()].filter((id) => this.holder.has(id) && !this.holder.lapsed().includes(id));
+    const byTarget = new Map<string, { target: MoveTarget; held: Held[] }>();
+    for (const id of back) {
+      const t = this.unsettled.get(id)!;
+      const g = byTarget.get(t.url) ?? { target: t, held: [] };
+      g.held.push(this.holder.get(id)!);
+      byTarget.set(t.url, g);
     }
-    // Sends now; the fsync and the deletes run while the loop receives its next batch.
-    const finishes: Array<Promise<void>> = [];
     for (const { target, held } of byTarget.values()) {
-      const sendCount = held.filter((h) => !opts.journal.alreadySent(h.envelope.messageId ?? "")).length;
-      if (pace && sendCount) await pace(sendCount);
-      const sent = await sendHeld(ctx, { sourceUrl: opts.source.url, target, held, journal: opts.journal });
-      for (const f of sent.outcome.sendFailed) {
-        leave(f.held, "failed");
-        note(f);
+      const out = await moveHeld(this.ctx, this.holder, held, target, this.opts.journal, { signal: this.opts.signal });
+      for (const id of out.alreadySent) {
+        this.unsettled.delete(id);
+        this.stats.moved += 1; // it was sent (journaled) by this run; now it is out of the DLQ
+        this.stats.byTarget[target.name] = (this.stats.byTarget[target.name] ?? 0) + 1;
       }
-      finishes.push(sent.finish().then((out) => account(target, out)));
     }
-    return { done: Promise.all(finishes).then(() => opts.onProgress?.(stats)) };
-  };
-  const account = (target: RedriveTarget, out: MoveOutcome) => {
-    stats.moved += out.moved.length;
-    if (opts.maybeSent?.size) stats.possibleDuplicates += out.moved.filter((m) => opts.maybeSent!.has(m.messageId)).length;
-    stats.possibleDuplicates += out.possibleDuplicates;
-    stats.byTarget[target.name] = (stats.byTarget[target.name] ?? 0) + out.moved.length;
-    stats.alreadySent += out.alreadySent.length;
-    stats.deleteFailed += out.deleteFailed.length;
-    for (const f of out.deleteFailed) note(f);
-  };
-  const note = (f: MoveFailure) => {
-    if (stats.failures.length < 100) stats.failures.push({ messageId: f.held.envelope.messageId ?? "", code: f.code, message: f.message });
-  };
+  }
 
-  const worker = async () => {
-    // At most one batch a loop waits for its fsync and deletes while the loop receives the next.
-    let previous: Promise<unknown> = Promise.resolve();
-    try {
-      await loop((p) => (previous = p), () => previous);
-    } finally {
-      await previous;
-    }
-  };
-  const loop = async (setPrevious: (p: Promise<unknown>) => void, getPrevious: () => Promise<unknown>) => {
-    while (!ended) {
-      if (opts.signal?.aborted) {
-        ended = "interrupted";
-        break;
-      }
-      if (opts.max !== undefined && claimed >= opts.max) {
-        ended = "max";
-        break;
-      }
-      const want = opts.max !== undefined ? Math.min(10, Math.max(1, opts.max - claimed)) : 10;
-      const batch = await receive(want);
-      if (batch.length === 0) {
-        emptyStreak += 1;
-        if (emptyStreak >= emptyPolls) {
-          checking ??= checkEmpty().finally(() => (checking = undefined));
-          await checking;
-        }
+  private leave(h: Held, why: "skipped" | "failed"): void {
+    this.left.add(idOf(h));
+    this.stats[why] += 1;
+  }
+
+  private async move(take: Held[]): Promise<void> {
+    const byTarget = new Map<string, { target: MoveTarget; held: Held[] }>();
+    for (const h of take) {
+      const choice = await this.opts.targetFor(h.envelope);
+      if ("stay" in choice) {
+        this.stats.noTarget[choice.stay] = (this.stats.noTarget[choice.stay] ?? 0) + 1;
+        this.left.add(idOf(h));
         continue;
       }
-      emptyStreak = 0;
-      checks = 0; // progress: only checks in a row without any count as stalled
-      // Finish the batch in hand even when interrupted: it is sent and deleted, or left and released.
-      inHand += batch.length;
-      let finishing: Promise<unknown>;
-      try {
-        finishing = (await handle(batch)).done;
-      } catch (err) {
-        inHand -= batch.length;
-        throw err;
-      }
-      await getPrevious();
-      const next = finishing.finally(() => (inHand -= batch.length));
-      next.catch(() => undefined); // awaited on the next turn or when the loop ends; not unhandled meanwhile
-      setPrevious(next);
+      const g = byTarget.get(choice.target.url) ?? { target: choice.target, held: [] };
+      g.held.push(h);
+      byTarget.set(choice.target.url, g);
     }
-  };
+    for (const { target, held } of byTarget.values()) {
+      await this.opts.foreign?.refresh(held);
+      const groups = this.failedGroups.get(target.url) ?? new Set<string>();
+      this.failedGroups.set(target.url, groups);
+      const out = await moveHeld(this.ctx, this.holder, held, target, this.opts.journal, {
+        failedGroups: groups,
+        rate: this.rate,
+        control: typeof this.opts.concurrency === "object" ? this.opts.concurrency : undefined,
+        signal: this.opts.signal,
+      });
+      this.account(target, out);
+    }
+  }
 
-  const results = await Promise.allSettled(
-    Array.from({ length: opts.concurrency ?? 8 }, () =>
-      worker().catch((err: unknown) => {
-        ended = "interrupted";
-        throw err;
-      }),
-    ),
-  );
-  stats.ended = ended ?? "empty";
-  await left.releaseAll().catch(() => undefined);
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failure) throw Object.assign(failure.reason as Error, { redriveStats: stats });
-  return stats;
+  private account(target: MoveTarget, out: MoveOutcome): void {
+    const s = this.stats;
+    s.moved += out.moved.length;
+    s.byTarget[target.name] = (s.byTarget[target.name] ?? 0) + out.moved.length;
+    s.alreadySent += out.alreadySent.length;
+    s.possibleDuplicates += out.ambiguous;
+    s.outOfOrder += out.outOfOrder;
+    // Sent again although a stopped run may have sent it already.
+    const earlier = this.opts.journal.earlierMaybeSent;
+    s.possibleDuplicates += out.moved.filter((m) => earlier.has(m.messageId) || this.opts.foreign?.maybeSent(m.messageId)).length;
+    s.deleteFailed += out.deleteFailed.length;
+    for (const f of out.sendFailed) {
+      this.leave(f.held, "failed");
+      this.note(f);
+    }
+    for (const f of out.deleteFailed) this.note(f);
+    for (const h of out.lapsed) this.unsettled.set(idOf(h), target);
+  }
+
+  private note(f: MoveFailure): void {
+    if (this.stats.failures.length < 100) this.stats.failures.push({ messageId: f.held.envelope.messageId ?? "", code: f.code, message: f.message });
+  }
 }
 
-/** Spaces sends so the whole run stays under `rate` messages a second. */
-function pacer(rate: number): (n: number) => Promise<void> {
-  let next = Date.now();
-  return async (n) => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + (n / rate) * 1000;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
-  };
-}

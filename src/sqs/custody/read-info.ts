@@ -1,0 +1,59 @@
+/**
+ * What a reader needs to know about a queue before it looks (the peek guard's inputs),
+ * and how a read that ended early explains itself. Beside the holder, which applies
+ * the guard.
+ */
+import { parseRedrivePolicy } from "../../core/redrive-policy.js";
+import type { SqsContext } from "../client.js";
+import { getQueueAttributes } from "../queues.js";
+import type { LoopEnd } from "./receive-loop.js";
+
+export interface ReadInfo {
+  fifo: boolean;
+  /** The queue's visibility timeout, seconds. */
+  visibilityTimeout: number;
+  /** From the redrive policy; undefined when the queue has none. */
+  maxReceiveCount: number | undefined;
+  deadLetterTargetArn: string | undefined;
+}
+
+export async function readInfo(sqs: SqsContext, url: string, label: string): Promise<ReadInfo> {
+  const a = await getQueueAttributes(sqs, url, ["RedrivePolicy", "VisibilityTimeout", "FifoQueue"], label);
+  const rp = parseRedrivePolicy(a.RedrivePolicy);
+  return {
+    fifo: a.FifoQueue === "true" || url.endsWith(".fifo"),
+    visibilityTimeout: Number(a.VisibilityTimeout ?? 30),
+    maxReceiveCount: rp?.maxReceiveCount,
+    deadLetterTargetArn: rp?.deadLetterTargetArn,
+  };
+}
+
+/** The one-time warning for looking at a queue with a redrive policy without --delete. */
+export function peekWarning(queue: string, info: ReadInfo): string | undefined {
+  if (info.maxReceiveCount === undefined) return undefined;
+  const dlq = info.deadLetterTargetArn?.split(":").at(-1) ?? "its DLQ";
+  return (
+    `${queue} has a redrive policy (maxReceiveCount ${info.maxReceiveCount} → ${dlq}): each message sqsctl looks at without --delete ` +
+    `uses one of its ${info.maxReceiveCount} receives. Messages that reach the limit are kept hidden rather than released, so sqsctl itself never moves one to the DLQ (see --help).`
+  );
+}
+
+/**
+ * Why a read that was asked for everything did not see everything, or undefined when
+ * it did (the end rule found the queue empty and nothing in flight elsewhere). A
+ * partial read says so and does not exit 0 as complete.
+ */
+export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
+  const parts: string[] = [];
+  if (end.reason === "stalled" && end.visible) {
+    parts.push(
+      fifo
+        ? `${end.visible} message(s) could not be received: on a FIFO queue, while sqsctl holds a message the rest of its group is not returned, so a read that does not delete sees only the first message of each group`
+        : `${end.visible} message(s) the queue counts as visible were never returned (delayed, or blocked)`,
+    );
+  }
+  if ((end.reason === "empty" || end.reason === "stalled") && end.inFlightElsewhere) {
+    parts.push(`about ${end.inFlightElsewhere} message(s) were in flight (held by another consumer) and not seen`);
+  }
+  return parts.length ? parts.join("; ") : undefined;
+}

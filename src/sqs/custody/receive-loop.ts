@@ -1,0 +1,156 @@
+/**
+ * THE one receive loop, and THE one end rule.
+ *
+ * Every receive is a long poll (`waitSeconds`, default 20) whose messages go straight
+ * into the holder, hidden for the holder's holdSeconds, so the loop never sees a
+ * message twice while it runs and the holder's heartbeat keeps them hidden.
+ *
+ * END RULE (untilEmpty), the only place sqsctl decides a queue is "empty":
+ *   1. EMPTY_POLLS (2) long polls in a row came back empty (one empty receive is never
+ *      trusted: SQS returns false empties), AND
+ *   2. the queue's ApproximateNumberOfMessages, read after them, is 0.
+ *   If the receives stay empty while the queue still counts visible messages, the loop
+ *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
+ *   blocks the rest of its group for as long as it is held) with nothing leaving the
+ *   holder in between (a delete unblocks a FIFO group), it ends as "stalled".
+ * Messages in flight elsewhere (ApproximateNumberOfMessagesNotVisible beyond what the
+ * holder holds) are counted too, so a reader can say its result is partial (see
+ * partialReason in read-info.ts).
+ *
+ * Stopping (max reached, Ctrl-C, an error, or the consumer leaving the loop) never cuts
+ * a receive in hand: a long poll abandoned by the client stays open on the server and
+ * would swallow messages. The calls in hand are finished and what they return is added
+ * to the holder, so the caller's holder.close() releases it.
+ */
+import type { SqsContext } from "../client.js";
+import { receiveOnce, type Held } from "../messages.js";
+import { getQueueAttributes } from "../queues.js";
+import type { Holder } from "./holder.js";
+
+/** Empty long polls in a row before the queue's counts are asked. */
+export const EMPTY_POLLS = 2;
+/** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
+export const STALL_CHECKS = 3;
+
+export interface LoopEnd {
+  /** max: the caller's max; empty: the end rule; stalled: the queue counts messages no receive returns; aborted: the signal; stopped: the caller left the loop; error: a receive failed. */
+  reason?: "max" | "empty" | "stalled" | "aborted" | "stopped" | "error";
+  /** ApproximateNumberOfMessages at the last end check. */
+  visible?: number;
+  /** ApproximateNumberOfMessagesNotVisible beyond what the holder held, at the last end check. */
+  inFlightElsewhere?: number;
+}
+
+export interface ReceiveLoopOptions {
+  /** Stop after this many new messages. */
+  max?: number | undefined;
+  /** Long poll, default 20 (never short-poll to decide "empty"). */
+  waitSeconds?: number | undefined;
+  /** Apply the end rule above; without it the loop runs until max, the signal, or the caller stops. */
+  untilEmpty?: boolean | undefined;
+  /** Concurrent ReceiveMessage calls. @default 1 */
+  receivers?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Filled in as the loop ends: why, and what the queue's counts said. */
+  end?: LoopEnd | undefined;
+  /** Queue name for error messages. */
+  label?: string | undefined;
+}
+
+interface Result {
+  key: number;
+  asked: number;
+  batch?: Held[];
+  err?: unknown;
+}
+
+/** Yields batches of messages NEW to the holder (already added to it). */
+export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder, opts: ReceiveLoopOptions): AsyncGenerator<Held[]> {
+  const end = opts.end ?? {};
+  const wait = opts.waitSeconds ?? 20;
+  const receivers = Math.max(1, opts.receivers ?? 1);
+  const stallChecks = holder.opts.fifo ? 2 : STALL_CHECKS;
+  const inFlight = new Map<number, Promise<Result>>();
+  let seq = 0;
+  let yielded = 0;
+  let claimed = 0;
+  let empties = 0;
+  let checks = 0;
+  let done: LoopEnd["reason"];
+  let failure: unknown;
+
+  const launch = (): boolean => {
+    const room = opts.max === undefined ? 10 : Math.min(10, opts.max - yielded - claimed);
+    if (room <= 0) return false;
+    claimed += room;
+    const key = seq++;
+    const call = receiveOnce(ctx, url, { max: room, waitSeconds: wait, visibilityTimeout: holder.holdSeconds }, opts.label).then(
+      (batch): Result => ({ key, asked: room, batch }),
+      (err: unknown): Result => ({ key, asked: room, err }),
+    );
+    inFlight.set(key, call);
+    return true;
+  };
+
+  const readCounts = async () => {
+    const a = await getQueueAttributes(ctx, url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], opts.label);
+    end.visible = Number(a.ApproximateNumberOfMessages ?? 0);
+    end.inFlightElsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - holder.size);
+  };
+
+  let sizeAtCheck = Infinity;
+  const checkEnd = async () => {
+    await readCounts();
+    // Something left the holder since the last check (deleted, released): that is progress.
+    checks = holder.size < sizeAtCheck ? 1 : checks + 1;
+    sizeAtCheck = holder.size;
+    if (end.visible === 0) done ??= "empty";
+    else if (checks >= stallChecks) done ??= "stalled";
+    else empties = 0;
+  };
+
+  let checkedWithCallsInHand = false;
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) done ??= "aborted";
+      while (!done && inFlight.size < receivers && launch());
+      if (inFlight.size === 0) break;
+      const r = await Promise.race(inFlight.values());
+      inFlight.delete(r.key);
+      claimed -= r.asked;
+      if (r.err !== undefined) {
+        failure ??= r.err;
+        done ??= "error";
+        continue;
+      }
+      // Custody first, whatever happens next: what a receive returned is held (and released on close).
+      const fresh = holder.add(r.batch ?? []);
+      if (done) continue;
+      if (!r.batch?.length) {
+        empties += 1;
+        if (opts.untilEmpty && empties >= EMPTY_POLLS) {
+          await checkEnd();
+          checkedWithCallsInHand = inFlight.size > 0;
+        }
+        continue;
+      }
+      empties = 0;
+      checks = 0;
+      sizeAtCheck = Infinity;
+      const out = opts.max === undefined ? fresh : fresh.slice(0, opts.max - yielded);
+      yielded += out.length;
+      if (opts.max !== undefined && yielded >= opts.max) done = "max";
+      if (out.length) yield out;
+    }
+    // Calls that were still in hand at the end check may have taken messages since: count again.
+    if ((done === "empty" || done === "stalled") && checkedWithCallsInHand) await readCounts();
+  } finally {
+    if (inFlight.size) {
+      done ??= "stopped";
+      for (const r of await Promise.all(inFlight.values())) if (r.batch?.length) holder.add(r.batch);
+      inFlight.clear();
+    }
+    end.reason = done ?? "stopped";
+  }
+  if (failure !== undefined) throw failure;
+}

@@ -1,0 +1,149 @@
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { fromSqsMessage } from "../../src/core/envelope.js";
+import type { SqsContext } from "../../src/sqs/client.js";
+import { Holder } from "../../src/sqs/custody/holder.js";
+import type { Held } from "../../src/sqs/messages.js";
+
+const sqsMock = mockClient(SQSClient);
+let client: SQSClient;
+const ctx = (): SqsContext => ({ client, region: "us-east-1", endpoint: "http://mock", send: (c) => client.send(c as never), destroy: () => undefined }) as SqsContext;
+const held = (id: string, handle: string, receiveCount = 1): Held => {
+  const raw = { MessageId: id, ReceiptHandle: handle, Body: `b-${id}`, Attributes: { ApproximateReceiveCount: String(receiveCount) } };
+  return { envelope: fromSqsMessage(raw), receiptHandle: handle, raw };
+};
+type Entries = { Entries: Array<{ Id: string; ReceiptHandle: string; VisibilityTimeout?: number }> };
+const allOk = (input: Entries) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })) });
+const cmvCalls = () => sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input as Entries);
+const deleted = () => sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((c) => (c.args[0].input as Entries).Entries.map((e) => e.ReceiptHandle));
+
+beforeEach(() => {
+  sqsMock.reset();
+  client = new SQSClient({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } });
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(allOk);
+  sqsMock.on(DeleteMessageBatchCommand).callsFake(allOk);
+});
+afterEach(() => vi.useRealTimers());
+
+describe("Holder custody", () => {
+  test("keeps one entry per MessageId and deletes with the newest receipt handle", async () => {
+    // GIVEN m1 received twice (at-least-once), the second time with a new handle
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const first = holder.add([held("m1", "h1"), held("m2", "h2")]);
+    const again = holder.add([held("m1", "h1-new")]);
+    // THEN only the first delivery counts as new, and the newest handle wins
+    expect(first.map((h) => h.envelope.messageId)).toEqual(["m1", "m2"]);
+    expect(again).toEqual([]);
+    expect(holder.get("m1")?.receiptHandle).toBe("h1-new");
+    // WHEN m1 is deleted
+    const out = await holder.delete(["m1"]);
+    // THEN the delete used the newest handle, and m1 is no longer held
+    expect(out).toEqual({ deleted: ["m1"], failed: [], lapsed: [] });
+    expect(deleted()).toEqual(["h1-new"]);
+    expect(holder.has("m1")).toBe(false);
+    await holder.close();
+  });
+
+  test("reads the Failed list of a delete: failed entries are reported and stay held", async () => {
+    // GIVEN a server that refuses to delete m2
+    sqsMock.on(DeleteMessageBatchCommand).callsFake((input: Entries) => ({
+      Successful: input.Entries.filter((e) => e.ReceiptHandle !== "h2").map((e) => ({ Id: e.Id })),
+      Failed: input.Entries.filter((e) => e.ReceiptHandle === "h2").map((e) => ({ Id: e.Id, Code: "AccessDenied", SenderFault: true })),
+    }));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1"), held("m2", "h2")]);
+    // WHEN both are deleted
+    const out = await holder.delete(["m1", "m2"]);
+    // THEN m1 is deleted, m2 is reported failed and is still held (released on close)
+    expect(out.deleted).toEqual(["m1"]);
+    expect(out.failed).toEqual([{ id: "m2", code: "AccessDenied" }]);
+    expect(holder.has("m2")).toBe(true);
+    expect(await holder.close()).toEqual({ released: 1, failed: 0, keptExhausted: 0 });
+  });
+
+  test("one heartbeat renews every hold, and a slow beat is never stacked on", async () => {
+    vi.useFakeTimers();
+    // GIVEN a server whose visibility changes take 25 s to answer
+    let calls = 0;
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(async (input: Entries) => {
+      calls += 1;
+      await new Promise((r) => setTimeout(r, 25_000));
+      return allOk(input);
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1"), held("m2", "h2")]);
+    // WHEN 24 s pass (the heartbeat is due every 10 s)
+    await vi.advanceTimersByTimeAsync(24_000);
+    // THEN one beat is in flight, not two, and it renews both for holdSeconds
+    expect(calls).toBe(1);
+    expect(cmvCalls()[0]!.Entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout])).toEqual([["h1", 30], ["h2", 30]]);
+    // AND when it answers (at 35 s, past the first deadline of 30 s) the holds are renewed, not lapsed
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(calls).toBe(1);
+    expect(holder.lapsed()).toEqual([]);
+    holder.forget(["m1", "m2"]);
+    await holder.close();
+  });
+
+  test("a heartbeat entry that fails lapses that hold: it is reported and never deleted as done", async () => {
+    vi.useFakeTimers();
+    // GIVEN a server that will not renew m2 (someone else received it: its handle is stale)
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake((input: Entries) => ({
+      Successful: input.Entries.filter((e) => e.ReceiptHandle !== "h2").map((e) => ({ Id: e.Id })),
+      Failed: input.Entries.filter((e) => e.ReceiptHandle === "h2").map((e) => ({ Id: e.Id, Code: "ReceiptHandleIsInvalid", SenderFault: true })),
+    }));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1"), held("m2", "h2")]);
+    // WHEN the heartbeat runs
+    await vi.advanceTimersByTimeAsync(10_000);
+    // THEN m2 is lapsed, and a delete of both deletes only m1 and reports m2 as lapsed
+    expect(holder.lapsed()).toEqual(["m2"]);
+    const out = await holder.delete(["m1", "m2"]);
+    expect(out).toEqual({ deleted: ["m1"], failed: [], lapsed: ["m2"] });
+    expect(deleted()).toEqual(["h1"]);
+    // AND a new receive of m2 makes it ours again
+    holder.add([held("m2", "h2-new")]);
+    expect(holder.lapsed()).toEqual([]);
+    holder.forget(["m2"]);
+    await holder.close();
+  });
+
+  test("a hold whose local deadline passed (process suspended, no beat ran) is lapsed", async () => {
+    vi.useFakeTimers();
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1")]);
+    // WHEN the clock jumps past the hold without any timer running
+    vi.setSystemTime(Date.now() + 31_000);
+    // THEN the hold is lapsed, a delete refuses it, and close does not release a stale handle
+    expect(holder.lapsed()).toEqual(["m1"]);
+    expect(await holder.delete(["m1"])).toEqual({ deleted: [], failed: [], lapsed: ["m1"] });
+    expect(deleted()).toEqual([]);
+    expect(await holder.close()).toEqual({ released: 0, failed: 0, keptExhausted: 0 });
+    expect(holder.lapsed()).toEqual(["m1"]);
+  });
+
+  test("release keeps a message that used its last receive hidden (peek guard); close is idempotent", async () => {
+    // GIVEN maxReceiveCount 2 and m2 on its second receive
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false, maxReceiveCount: 2 });
+    holder.add([held("m1", "h1", 1), held("m2", "h2", 2)]);
+    // WHEN the holder closes, twice
+    const a = await holder.close();
+    const b = await holder.close();
+    // THEN m1 is released (visibility 0), m2 kept hidden, and the second close made no call
+    expect(a).toEqual({ released: 1, failed: 0, keptExhausted: 1 });
+    expect(b).toBe(a);
+    expect(cmvCalls().flatMap((c) => c.Entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]))).toEqual([["h1", 0]]);
+  });
+
+  test("a release the server refuses at 0 s is tried at 1 s; what still fails is counted, not claimed released", async () => {
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake((input: Entries) => ({
+      Successful: input.Entries.filter((e) => e.VisibilityTimeout === 1 && e.ReceiptHandle === "h1").map((e) => ({ Id: e.Id })),
+      Failed: input.Entries.filter((e) => e.VisibilityTimeout === 0 || e.ReceiptHandle !== "h1").map((e) => ({ Id: e.Id, Code: "InvalidParameterValue", SenderFault: true })),
+    }));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1"), held("m2", "h2")]);
+    expect(await holder.release()).toEqual({ released: 1, failed: 1, keptExhausted: 0 });
+    expect(holder.size).toBe(0);
+  });
+});

@@ -1,0 +1,141 @@
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, test } from "vitest";
+import type { SqsContext } from "../../src/sqs/client.js";
+import { Holder } from "../../src/sqs/custody/holder.js";
+import { partialReason } from "../../src/sqs/custody/read-info.js";
+import { receiveInto, type LoopEnd } from "../../src/sqs/custody/receive-loop.js";
+
+const sqsMock = mockClient(SQSClient);
+let client: SQSClient;
+const ctx = (): SqsContext => ({ client, region: "us-east-1", endpoint: "http://mock", send: (c) => client.send(c as never), destroy: () => undefined }) as SqsContext;
+const msg = (id: string, handle = `h-${id}`) => ({ MessageId: id, ReceiptHandle: handle, Body: `b-${id}`, Attributes: {} });
+const counts = (visible: number, notVisible = 0) => ({ Attributes: { ApproximateNumberOfMessages: String(visible), ApproximateNumberOfMessagesNotVisible: String(notVisible) } });
+
+async function drain(holder: Holder, opts: Parameters<typeof receiveInto>[3]): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const batch of receiveInto(ctx(), "http://mock/q", holder, opts)) ids.push(...batch.map((h) => h.envelope.messageId!));
+  return ids;
+}
+
+beforeEach(() => {
+  sqsMock.reset();
+  client = new SQSClient({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } });
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })) }));
+});
+
+describe("receiveInto end rule", () => {
+  test("never ends on one empty receive: two empty long polls in a row AND the queue counting 0 visible", async () => {
+    // GIVEN a queue that answers empty (a false empty), then a message, then empty
+    sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [] }).resolvesOnce({ Messages: [msg("m1")] }).resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(0));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    // WHEN the loop runs until empty
+    const ids = await drain(holder, { untilEmpty: true, end });
+    // THEN it got past the first empty receive, ended after two more empties and a count of 0
+    expect(ids).toEqual(["m1"]);
+    expect(end).toMatchObject({ reason: "empty", visible: 0, inFlightElsewhere: 0 });
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(4);
+    // AND every receive was a long poll (20 s by default) hiding messages for the holder's holdSeconds
+    for (const c of sqsMock.commandCalls(ReceiveMessageCommand)) expect(c.args[0].input).toMatchObject({ WaitTimeSeconds: 20, VisibilityTimeout: 30 });
+    expect(holder.has("m1")).toBe(true);
+    await holder.close();
+  });
+
+  test("empty receives while the queue still counts visible messages: stalled, and said to be partial", async () => {
+    // GIVEN a FIFO queue whose other group members are blocked behind the head we hold
+    sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [msg("head")] }).resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(4, 1));
+    const holder = new Holder(ctx(), "http://mock/q.fifo", { holdSeconds: 30, fifo: true });
+    const end: LoopEnd = {};
+    const ids = await drain(holder, { untilEmpty: true, waitSeconds: 1, end });
+    // THEN it ends (not loops forever) as stalled, and the reason names the FIFO group rule
+    expect(ids).toEqual(["head"]);
+    expect(end).toMatchObject({ reason: "stalled", visible: 4, inFlightElsewhere: 0 });
+    expect(partialReason(end, true)).toMatch(/4 message\(s\) could not be received.*FIFO/);
+    await holder.close();
+  });
+
+  test("a standard queue with messages in flight elsewhere ends empty but partial", async () => {
+    sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [msg("a"), msg("b")] }).resolves({ Messages: [] });
+    // 12 not visible: 2 are ours, 10 are held by someone else
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(0, 12));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    await drain(holder, { untilEmpty: true, waitSeconds: 1, end });
+    expect(end).toMatchObject({ reason: "empty", inFlightElsewhere: 10 });
+    expect(partialReason(end, false)).toMatch(/about 10 message\(s\) were in flight/);
+    await holder.close();
+  });
+});
+
+describe("receiveInto stopping", () => {
+  test("stops at max, asking each receive for no more than is left", async () => {
+    sqsMock.on(ReceiveMessageCommand).callsFake((input: { MaxNumberOfMessages: number }) => ({
+      Messages: Array.from({ length: input.MaxNumberOfMessages }, () => msg(`m${Math.random()}`)),
+    }));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    const ids = await drain(holder, { max: 13, end });
+    expect(ids).toHaveLength(13);
+    expect(end.reason).toBe("max");
+    expect(sqsMock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.MaxNumberOfMessages)).toEqual([10, 3]);
+    await holder.close();
+  });
+
+  test("a caller that leaves the loop does not cut the receives in hand: what they return is held, so close releases it", async () => {
+    // GIVEN two receivers; the second call answers after the caller has left
+    let n = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(async () => {
+      n += 1;
+      if (n === 1) return { Messages: [msg("first")] };
+      await new Promise((r) => setTimeout(r, 30));
+      return { Messages: [msg(`late${n}`)] };
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    // WHEN the caller breaks out after the first batch
+    for await (const batch of receiveInto(ctx(), "http://mock/q", holder, { receivers: 2, end })) {
+      expect(batch.map((h) => h.envelope.messageId)).toEqual(["first"]);
+      break;
+    }
+    // THEN the late messages were taken into custody (not left hidden), and the loop says it was stopped
+    expect(end.reason).toBe("stopped");
+    const heldAtEnd = holder.size;
+    expect(heldAtEnd).toBeGreaterThanOrEqual(2);
+    expect(await holder.close()).toEqual({ released: heldAtEnd, failed: 0, keptExhausted: 0 });
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.ReceiptHandle))).toContain("h-first");
+  });
+
+  test("an aborted signal stops launching receives; the call in hand is finished and held", async () => {
+    const abort = new AbortController();
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      abort.abort();
+      return { Messages: [msg("x")] };
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    const ids = await drain(holder, { signal: abort.signal, end });
+    expect(ids).toEqual(["x"]);
+    expect(end.reason).toBe("aborted");
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(1);
+    await holder.close();
+  });
+
+  test("a receive that fails ends the loop with that error, after the other calls in hand are held", async () => {
+    let n = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(async () => {
+      const mine = ++n;
+      if (mine === 2) throw Object.assign(new Error("boom"), { name: "AccessDenied" });
+      await new Promise((r) => setTimeout(r, 20));
+      return { Messages: [msg(`m${mine}`)] };
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    await expect(drain(holder, { receivers: 2, end })).rejects.toThrow("boom");
+    expect(end.reason).toBe("error");
+    expect(holder.has("m1")).toBe(true);
+    await holder.close();
+  });
+});
