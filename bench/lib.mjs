@@ -7,7 +7,8 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, Send
 import http from "node:http";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
-export const BIN = fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
+/** The CLI under test; SQSCTL_BENCH_BIN measures another build (e.g. a branch checked out elsewhere). */
+export const BIN = process.env.SQSCTL_BENCH_BIN || fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
 export const node = process.execPath;
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
