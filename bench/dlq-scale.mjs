@@ -45,7 +45,17 @@ for (const kind of SERVERS) {
       const step = async (label, cmd, args, check) => {
         // Wait until every message is visible again (the previous step released them).
         for (let i = 0; i < 60 && Number(await attr(client, s.dlq, "ApproximateNumberOfMessagesNotVisible")) > 0; i++) await new Promise((r) => setTimeout(r, 500));
-        const r = await run(cmd, args, env);
+        let r;
+        try {
+          r = await run(cmd, args, env);
+        } catch (err) {
+          // A failed step is a result too (e.g. a server quirk the end rule refuses): record it.
+          const msg = String(err.message).split("\n").find((l) => l.startsWith("error:")) ?? String(err.message).split("\n")[0];
+          const row = { server: kind, n, step: label, seconds: NaN, msgPerS: NaN, rssMb: NaN, note: `FAILED: ${msg}` };
+          rows.push(row);
+          console.error(JSON.stringify(row));
+          return undefined;
+        }
         const note = check ? check(r) : "";
         const row = { server: kind, n, step: label, seconds: +r.wall.toFixed(2), msgPerS: Math.round(n / r.wall), rssMb: Math.round(r.rssMb), note };
         rows.push(row);

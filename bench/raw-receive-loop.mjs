@@ -21,6 +21,7 @@ const client = new SQSClient({
   requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: Math.max(R, 8) }) }),
 });
 const out = mode === "write" ? createWriteStream(file) : undefined;
+const t0 = performance.now();
 const handles = [];
 const groups = new Map();
 await Promise.all(
@@ -46,6 +47,7 @@ await Promise.all(
   }),
 );
 if (out) await new Promise((res) => out.end(res));
+const t1 = performance.now();
 let next = 0;
 await Promise.all(
   Array.from({ length: R }, async () => {
@@ -57,4 +59,5 @@ await Promise.all(
   }),
 );
 client.destroy();
-process.stdout.write(JSON.stringify({ received: handles.length, groups: Object.fromEntries(groups) }) + "\n");
+const t2 = performance.now();
+process.stdout.write(JSON.stringify({ received: handles.length, receiveSeconds: +((t1 - t0) / 1000).toFixed(2), releaseSeconds: +((t2 - t1) / 1000).toFixed(2), groups: Object.fromEntries(groups) }) + "\n");

@@ -8,7 +8,8 @@
  *
  * - It measures throughput (messages confirmed a second) over windows of at least
  *   WINDOW_MS and a few calls per slot, so one slow call or a GC pause decides nothing.
- * - Start: doubles while a window at the new level is clearly faster (GAIN_TO_GROW) than
+ * - Start: doubles while a window at the new level is clearly faster (GAIN_TO_GROW: a doubling that is latency-bound gives ~2x; a CPU-bound one ~1x, and a
+ *   loaded machine easily shows +20% by chance) than
  *   the one before. The first level that is not is undone: the cheaper level is kept.
  * - Then, every PROBE_EVERY windows, it tries a level a quarter higher (kept only when
  *   clearly faster: it follows a queue that got faster, and never drifts up on noise) or,
@@ -33,11 +34,11 @@ export interface AdaptiveOptions {
 }
 
 /** A window's throughput must beat the last one by this much for a grown level to be kept. */
-const GAIN_TO_GROW = 1.15;
+const GAIN_TO_GROW = 1.4;
 /** A probe (a quarter more) is kept only when at least this much faster. */
-const GAIN_TO_KEEP_PROBE = 1.08;
+const GAIN_TO_KEEP_PROBE = 1.15;
 /** A window lasts at least this long... */
-const WINDOW_MS = 250;
+const WINDOW_MS = 500;
 /** ...and holds at least this many calls per slot (and MIN_CALLS in all). */
 const CALLS_PER_SLOT = 3;
 const MIN_CALLS = 12;
