@@ -23,12 +23,16 @@ export interface SendBatchOptions {
   restart?: boolean;
 }
 
-/**
- * Without --concurrency the level adapts while the run goes (custody/adaptive.ts): it
- * starts at 8 (the loopback optimum) and grows toward ADAPTIVE_MAX at a real region's
- * latency. Chosen by measurement (bench/RESULTS.md, "## speed").
- */
+/** The level of a fixed run (kept for --concurrency's range message). */
 export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Without --concurrency the level adapts while the run goes (custody/adaptive.ts). It
+ * starts at 32: the raw loader's best at 25 ms a call, and within a few percent of the
+ * best on loopback, where 4-32 are a plateau; it grows toward ADAPTIVE_MAX at higher
+ * latency, halves on throttling, and settles lower when that is as fast.
+ * Chosen by measurement (bench/RESULTS.md, "## speed").
+ */
+export const ADAPTIVE_INITIAL = 32;
 export const ADAPTIVE_MAX = 128;
 
 export default async function sendBatch(ctx: CommandContext, [ref, file]: string[], opts: SendBatchOptions): Promise<void> {
@@ -38,7 +42,7 @@ export default async function sendBatch(ctx: CommandContext, [ref, file]: string
 export async function runSendBatch(ctx: CommandContext, ref: string, file: string | undefined, opts: SendBatchOptions, verb: string): Promise<void> {
   const { ui } = ctx;
   const fixed = opts.concurrency === undefined ? undefined : intFlag("--concurrency", opts.concurrency, DEFAULT_CONCURRENCY, 1, 256);
-  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: ADAPTIVE_MAX, initial: DEFAULT_CONCURRENCY });
+  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: ADAPTIVE_MAX, initial: ADAPTIVE_INITIAL });
   const rate = opts.rate === undefined ? undefined : numberFlag("--rate", opts.rate);
   if (opts.resume && opts.restart) throw new UsageError("--resume and --restart cannot be used together.");
   const fromStdin = file === undefined || file === "-";
