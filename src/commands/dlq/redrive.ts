@@ -31,7 +31,7 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   const fixed = positiveInt("--concurrency", opts.concurrency);
   if (fixed !== undefined && fixed > 64) throw new UsageError("--concurrency: at most 64.");
   // Without --concurrency: as many calls in flight as keep raising the throughput (bench/RESULTS.md, "## speed").
-  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: 64, initial: 16 });
+  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: 64, initial: 8 });
   const rate = opts.rate === undefined ? undefined : Number(opts.rate);
   if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate: "${opts.rate}" is not a positive number of messages a second.`);
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
