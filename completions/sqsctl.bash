@@ -60,7 +60,7 @@ _sqsctl_opts() {
     'import') _sqsctl_r='--concurrency --rate --group-id --failed-file --dry-run --journal --no-journal --resume --restart --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq list') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
-    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
+    'dlq inspect') _sqsctl_r='--limit --all --filter --group-by --save --hold --spend-last-receive --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq redrive') _sqsctl_r='--to --filter --max --rate --strategy --dry-run -y --yes --journal --no-journal --concurrency --hold --region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq moves') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;
     'dlq cancel') _sqsctl_r='--region --profile --endpoint-url --local -o --output --no-color -q --quiet --debug -h --help' ;;

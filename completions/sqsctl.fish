@@ -331,14 +331,14 @@ complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l rate -x -d 'at most this man
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l group-id -x -d 'FIFO: group for lines that have no groupId'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l failed-file -r -F -d 'write messages that still failed after retries here, as envelopes with "line" and "errorCode"'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l dry-run -d 'validate only; send nothing'
-complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l journal -r -F -d 'progress journal (default: ~/.local/state/sqsctl/journals/<queue+input hash>.journal, printed)'
+complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l journal -r -F -d 'progress journal (default: $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals/send-batch-<hash>.journal, printed)'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l no-journal -d 'keep no journal (--resume will not be possible)'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l resume -d 'after an interruption: send only what the journal does not show as confirmed'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l restart -d 'ignore an unfinished journal for this input and send everything again'
 
 # receive: options
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l max -x -d 'how many messages at most'
-complete -c sqsctl -n "__sqsctl_at 'receive'" -l wait -x -d 'long-poll wait for each receive, 0s-20s'
+complete -c sqsctl -n "__sqsctl_at 'receive'" -l wait -x -d 'long-poll wait, 0s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l visibility-timeout -x -d 'how long received messages stay hidden, 0s-12h (default: the queue\'s)'
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l delete -d 'delete each message after printing it (consumes them)'
 complete -c sqsctl -n "__sqsctl_at 'receive'" -l peek -d 'release the messages at once (visibility 0) instead of leaving them in flight'
@@ -346,16 +346,16 @@ complete -c sqsctl -n "__sqsctl_at 'receive'" -l peek -d 'release the messages a
 # tail: options
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l delete -d 'consume: delete each message after printing it'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l max -x -d 'stop after this many messages'
-complete -c sqsctl -n "__sqsctl_at 'tail'" -l until-empty -d 'stop at the first long poll that finds nothing'
+complete -c sqsctl -n "__sqsctl_at 'tail'" -l until-empty -d 'stop once the queue is empty (two empty long polls and the queue counting none visible)'
 complete -c sqsctl -n "__sqsctl_at 'tail'" -l filter -x -d 'JMESPath over the envelope, body parsed as json (see \'sqsctl help filters\')'
-complete -c sqsctl -n "__sqsctl_at 'tail'" -l wait -x -d 'long-poll wait for each receive, 1s-20s'
+complete -c sqsctl -n "__sqsctl_at 'tail'" -l wait -x -d 'long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
 
 # export: options
 complete -c sqsctl -n "__sqsctl_at 'export'" -l file -r -F -d 'the NDJSON file to write (- for stdout)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l max -x -d 'stop after this many messages'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l delete -d 'delete each message once its line is on disk (written and fsynced)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l append -d 'append to the file instead of replacing it'
-complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait for each receive, 1s-20s'
+complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 4)'
 
 # import: options
@@ -364,7 +364,7 @@ complete -c sqsctl -n "__sqsctl_at 'import'" -l rate -x -d 'at most this many me
 complete -c sqsctl -n "__sqsctl_at 'import'" -l group-id -x -d 'FIFO: group for lines that have no groupId'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l failed-file -r -F -d 'write messages that still failed after retries here, as envelopes with "line" and "errorCode"'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l dry-run -d 'validate only; send nothing'
-complete -c sqsctl -n "__sqsctl_at 'import'" -l journal -r -F -d 'progress journal (default: ~/.local/state/sqsctl/journals/<queue+input hash>.journal, printed)'
+complete -c sqsctl -n "__sqsctl_at 'import'" -l journal -r -F -d 'progress journal (default: $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals/send-batch-<hash>.journal, printed)'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l no-journal -d 'keep no journal (--resume will not be possible)'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l resume -d 'after an interruption: send only what the journal does not show as confirmed'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l restart -d 'ignore an unfinished journal for this input and send everything again'
@@ -376,6 +376,7 @@ complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l filter -x -d 'only messages
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l group-by -x -d 'count messages per value of this JMESPath expression, e.g. json.errorType'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l save -r -F -d 'also write the messages looked at as NDJSON envelopes to this file'
 complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l hold -x -d 'how long messages stay hidden between heartbeats while the scan runs'
+complete -c sqsctl -n "__sqsctl_at 'dlq inspect'" -l spend-last-receive -d 'inspect even when the DLQ\'s own RedrivePolicy has maxReceiveCount 1 (every message looked at then moves on at its next receive)'
 
 # dlq redrive: options
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l to -x -a '(__sqsctl_queues)' -d 'target queue (default: each message\'s source queue, or the DLQ\'s only source)'

@@ -6,7 +6,6 @@
  */
 import type { Envelope } from "../core/envelope.js";
 import type { SqsContext } from "../sqs/client.js";
-import type { Holder as CustodyHolder } from "../sqs/custody/holder.js";
 import { Journal, MoveJournal, moveState, newMoveJournalPath, type JournalBinding } from "../sqs/custody/journal.js";
 import { moveHeld, type MoveTarget } from "../sqs/custody/mover.js";
 import { deleteHandles, type Held } from "../sqs/messages.js";
@@ -101,9 +100,9 @@ export async function redriveSelected(
         result.skipped = v.ready.length - i;
         break;
       }
-      const part = v.ready.slice(i, i + 10).map((id) => holder.get(id)!);
-      const held: Held[] = part.map((m) => ({ envelope: m.envelope, receiptHandle: m.receiptHandle, raw: {} }));
-      const out = await moveHeld(sqs, deleterFor(sqs, holder), held, moveTarget, journal, { failedGroups, signal });
+      // THE holder's messages, with their newest receipt handles; it deletes (lapsed ones reported).
+      const held: Held[] = v.ready.slice(i, i + 10).map((id) => holder.custody.get(id)!);
+      const out = await moveHeld(sqs, holder.custody, held, moveTarget, journal, { failedGroups, signal });
       const moved = [...out.moved.map((m) => m.messageId), ...out.alreadySent];
       holder.markDone(moved);
       result.moved.push(...moved);
@@ -126,21 +125,6 @@ function openBrowseJournal(sqs: SqsContext, holder: Holder, env: Record<string, 
   const name = holder.url.split("/").at(-1) ?? "queue";
   const file = newMoveJournalPath(env, binding, name);
   return new MoveJournal(Journal.open(file, binding, { from: "browse" }, { fresh: true, fsyncMs: 60_000 }), moveState(undefined));
-}
-
-/** Browse's holder as the mover's deleter: checked by verify() just before, newest handles. */
-function deleterFor(sqs: SqsContext, holder: Holder): Pick<CustodyHolder, "delete"> {
-  return {
-    async delete(ids: string[]) {
-      const byHandle = new Map(ids.map((id) => [holder.get(id)!.receiptHandle, id]));
-      const out = await deleteHandles(sqs, holder.url, [...byHandle.keys()]);
-      return {
-        deleted: out.ok.map((h) => byHandle.get(h)!),
-        failed: out.failed.map((f) => ({ id: byHandle.get(f.receiptHandle) ?? "?", code: f.code })),
-        lapsed: [],
-      };
-    },
-  };
 }
 
 /** The export file's content: one envelope a line. */

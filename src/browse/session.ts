@@ -10,7 +10,7 @@ import type { SqsContext } from "../sqs/client.js";
 import { findDeadLetterSources } from "../sqs/dlq-sources.js";
 import { listQueueUrls, resolveQueue, type QueueHandle } from "../sqs/queues.js";
 import { defaultExportPath, deleteSelected, redriveSelected, toNdjson, type Failure, type RedriveTarget } from "./actions.js";
-import type { Holder } from "./holder.js";
+import type { BrowseSelection as Holder } from "../sqs/custody/selection.js";
 import { shortId, type ListItem } from "./list.js";
 import type { PickerState } from "./picker-state.js";
 import { ask, choose, chooseName, confirm, pickMessages, viewMessages, type Screen } from "./prompts.js";
@@ -205,6 +205,7 @@ export class BrowseSession {
       for (const d of out.duplicates) {
         this.ui.warn(`${d.id} was sent to ${target.name} but could not be deleted from ${this.queue.name} (${d.code}): it is in both now; delete it from the list to finish.`);
       }
+      if (out.possibleDuplicates) this.ui.warn(`${plural(out.possibleDuplicates, "send")} to ${target.name} had an unknown outcome and ${out.possibleDuplicates === 1 ? "was" : "were"} retried: ${target.name} may hold extra copies${target.fifo ? " (FIFO dedup ids suppress them within 5 minutes)" : ""}.`);
       this.reportMissing(`not moved`, out.missing);
       if (out.skipped) this.ui.warn(`Interrupted: ${plural(out.skipped, "message")} not moved.`);
     }
@@ -239,7 +240,7 @@ export class BrowseSession {
     const q = await resolveQueue(this.sqs, name, "target");
     const target: RedriveTarget = { name: q.name, url: q.url, fifo: q.fifo };
     if (target.fifo && envs.some((e) => !e.groupId)) {
-      this.ui.warn(`${q.name} is a FIFO queue and some of these messages have no group id: those will not be sent.`);
+      this.ui.warn(`${q.name} is a FIFO queue and some of these messages have no group id: each of those goes in a group of its own (its MessageId), as dlq redrive does.`);
     }
     return new Map(ids.map((id) => [id, target]));
   }

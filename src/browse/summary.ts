@@ -2,7 +2,7 @@
  * The lines browse prints around the interactive part: what the snapshot holds, and
  * what leaving gave back. Pure, so the wording is unit-tested.
  */
-import type { SnapshotResult } from "./holder.js";
+import type { SnapshotResult } from "../sqs/custody/selection.js";
 
 const s = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -27,6 +27,15 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("--group-by <expr>", "count messages per value of this JMESPath expression, e.g. json.errorType")
     .option("--save <file>", "also write the messages looked at as NDJSON envelopes to this file")
     .option("--hold <dur>", "how long messages stay hidden between heartbeats while the scan runs", "60s")
+    .option("--spend-last-receive", "inspect even when the DLQ's own RedrivePolicy has maxReceiveCount 1 (every message looked at then moves on at its next receive)")
+    .addHelpText(
+      "after",
+      `\nA DLQ with its own RedrivePolicy of maxReceiveCount 1 is refused (exit 2): inspect's receive\n` +
+        `is each message's last, so every message looked at moves to that policy's target at its\n` +
+        `next receive. Pass --spend-last-receive to inspect it anyway. A scan that could not see\n` +
+        `everything (FIFO groups blocked behind held messages, messages in flight elsewhere) says\n` +
+        `why and exits 1.\n`,
+    )
     .addHelpText(
       "after",
       examples([

@@ -16,7 +16,18 @@ export function registerLocalCommand(program: Command, rt: Runtime): void {
         "sqsctl local                      # then in another terminal: sqsctl --local queues list",
         "sqsctl local --seed demo          # orders + orders-dlq with real failures to triage",
         "sqsctl local --port 4566 --data-dir ~/.sqsctl/local",
-      ]),
+      ]) +
+        `
+Where it differs from SQS (measured by scripts/conformance.mjs; docs/conformance.md):
+  - no message move tasks: 'dlq redrive' uses its manual engine here
+  - one message per FIFO group per receive (SQS returns up to 10 of a group)
+  - JSON protocol only: AWS CLI v2.9 and older SDKs get an error
+  - lenient: invalid queue names, more than 10 message attributes, made-up
+    receipt handles and a second purge within 60 s are accepted
+  - DeadLetterQueueSourceArn is not kept across a --data-dir restart
+sqsctl fixes these in the pinned fauxqs: emoji bodies, queue URLs on the host you
+used, ListDeadLetterSourceQueues, DeadLetterQueueSourceArn, releases with --data-dir.
+`,
     )
     .action(lazy(rt, () => import("../commands/local.js")));
 }

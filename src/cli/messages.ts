@@ -18,15 +18,22 @@ const SEND_BATCH_NOTES =
   `     against the queue's MaximumMessageSize, at most 10 attributes, FIFO group id).\n` +
   `     Any invalid line: each is listed as FILE:LINE: reason, nothing is sent, exit 2.\n` +
   `  2. Sends in batches of up to 10 messages / 1 MiB with --concurrency calls in flight\n` +
-  `     (by default as many as keep raising the throughput, from 32 up to 128, halved on throttling),\n` +
-  `     retrying throttling, 5xx and network errors (backoff with jitter) and entries that\n` +
-  `     failed with a retryable code. FIFO: a group's batches go one at a time, in order.\n` +
-  `  Memory stays constant whatever the input size (stdin is spooled to a temp file).\n` +
-  `  A journal records each confirmed batch: after an interruption (even kill -9) run the\n` +
-  `  same command with --resume to send only what was not confirmed; batches in flight at\n` +
-  `  the interruption are sent again and reported as possible duplicates.\n` +
+  `     (by default as many as keep raising the throughput, from 32 up to 128, halved on throttling).\n` +
+  `     Whole calls are retried by the SDK (throttling, 5xx, network: backoff with jitter);\n` +
+  `     entries a batch reports as failed for a passing reason are tried again (one policy).\n` +
+  `     FIFO: a group's batches go one at a time, in order; once a message of a group fails\n` +
+  `     for good, the rest of that group is not sent (GroupOrderKept, in --failed-file).\n` +
+  `  Memory stays constant whatever the input size. stdin is spooled to\n` +
+  `  $XDG_STATE_HOME/sqsctl/spool (~/.local/state/sqsctl/spool), said on stderr and removed\n` +
+  `  at the end (or by the next run, after a kill -9).\n` +
+  `  A journal ($XDG_STATE_HOME/sqsctl/journals, bound to the endpoint, account, queue and\n` +
+  `  input) records each confirmed batch: after an interruption (even kill -9) run the same\n` +
+  `  command with --resume to send only what was not confirmed; batches in flight at the\n` +
+  `  interruption, or named by a torn journal record, are sent again and reported as\n` +
+  `  possible duplicates. --resume after a finished run sends nothing and says so.\n` +
+  `  --failed-file may not be the input; it is replaced only when the sending ends.\n` +
   `  Exit codes: 0 all sent, 1 some failed (see --failed-file), 2 invalid input, 130 interrupted.\n` +
-  `  -o json prints {"sent", "failed", "lines", "seconds"}.\n`;
+  `  -o json prints {"sent", "failed", "lines", "seconds", "possibleDuplicates"}.\n`;
 
 const PEEK_NOTES =
   `\nPeeking is not free:\n` +
@@ -89,7 +96,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
       .option("--group-id <id>", "FIFO: group for lines that have no groupId")
       .option("--failed-file <file>", "write messages that still failed after retries here, as envelopes with \"line\" and \"errorCode\"")
       .option("--dry-run", "validate only; send nothing")
-      .option("--journal <file>", "progress journal (default: ~/.local/state/sqsctl/journals/<queue+input hash>.journal, printed)")
+      .option("--journal <file>", "progress journal (default: $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals/send-batch-<hash>.journal, printed)")
       .option("--no-journal", "keep no journal (--resume will not be possible)")
       .option("--resume", "after an interruption: send only what the journal does not show as confirmed")
       .option("--restart", "ignore an unfinished journal for this input and send everything again")
@@ -117,15 +124,17 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .argument("<queue>", "queue name, URL or ARN")
     .description("receive up to --max messages (looping past 10); readable on a terminal, NDJSON envelopes when piped")
     .option("--max <n>", "how many messages at most", "10")
-    .option("--wait <dur>", "long-poll wait for each receive, 0s-20s", "5s")
+    .option("--wait <dur>", "long-poll wait, 0s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "5s")
     .option("--visibility-timeout <dur>", "how long received messages stay hidden, 0s-12h (default: the queue's)")
     .option("--delete", "delete each message after printing it (consumes them)")
     .option("--peek", "release the messages at once (visibility 0) instead of leaving them in flight")
     .addHelpText(
       "after",
       `\nWithout --delete or --peek, received messages stay in flight (hidden from consumers)\n` +
-        `for the visibility timeout. --delete deletes only what was printed, after printing it.\n` +
-        `No messages: exit 0 with a note on stderr.\n` +
+        `for the visibility timeout. --delete deletes a message only once stdout accepted its\n` +
+        `line; if stdout fails, receive stops, releases what it holds and exits 1.\n` +
+        `The run ends at --max, or when two long polls in a row are empty and the queue counts\n` +
+        `none visible. No messages: exit 0 with a note on stderr.\n` +
         PEEK_NOTES,
     )
     .addHelpText(
@@ -144,15 +153,16 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .description("follow a queue with continuous long polls until Ctrl-C, --max, or --until-empty")
     .option("--delete", "consume: delete each message after printing it")
     .option("--max <n>", "stop after this many messages")
-    .option("--until-empty", "stop at the first long poll that finds nothing")
+    .option("--until-empty", "stop once the queue is empty (two empty long polls and the queue counting none visible)")
     .option("--filter <expr>", "JMESPath over the envelope, body parsed as json (see 'sqsctl help filters')")
-    .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "20s")
+    .option("--wait <dur>", "long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "20s")
     .addHelpText(
       "after",
-      `\nWithout --delete each message is shown once and released (visibility 0) so consumers\n` +
-        `get it; a message tail has already shown that comes back is kept hidden until tail\n` +
-        `stops (so tail neither repeats nor spins on it), then released. With --delete, only\n` +
-        `messages that were shown (that match --filter) are deleted; the others are released.\n` +
+      `\nEverything tail receives is kept hidden (renewed by a heartbeat) until tail stops, then\n` +
+        `released (visibility 0): each message costs one receive, never two. With --delete,\n` +
+        `a shown message (one that matches --filter) is deleted once stdout accepted its line;\n` +
+        `if stdout fails (a full disk, a closed pipe) tail stops, releases what it holds, exit 1.\n` +
+        `A --filter that fails on a message: exit 2 naming the message; everything is released.\n` +
         `Ctrl-C: the request in hand is finished, held messages are released, exit 0.\n` +
         PEEK_NOTES,
     )
@@ -174,17 +184,19 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--max <n>", "stop after this many messages")
     .option("--delete", "delete each message once its line is on disk (written and fsynced)")
     .option("--append", "append to the file instead of replacing it")
-    .option("--wait <dur>", "long-poll wait for each receive, 1s-20s", "5s")
+    .option("--wait <dur>", "long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "5s")
     .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 4)")
     .addHelpText(
       "after",
-      `\nWithout --delete every message is held (in flight, 5 minutes at a time) until the export\n` +
-        `finishes and is then released (if export is killed, they return within 5 minutes), so\n` +
-        `each is written once and the queue is left as it was. SQS limits a\n` +
+      `\nWithout --delete every message is held (in flight, renewed every 20 s by a heartbeat)\n` +
+        `until the export finishes and is then released (if export is killed, they return within\n` +
+        `a minute), so each is written once and the queue is left as it was. SQS limits a\n` +
         `standard queue to about 120,000 messages in flight: export larger queues with --delete.\n` +
         `With --delete a message is deleted only after its line is flushed to disk, so a crash\n` +
         `leaves every message in the queue or in the file (possibly both: reported as duplicates).\n` +
         `The count goes to stderr (and stdout with -o json). Import the file with 'sqsctl import'.\n` +
+        `A partial export exits 1 and says why: on a FIFO queue without --delete only the first\n` +
+        `message of each group can be read; messages in flight at another consumer are not seen.\n` +
         PEEK_NOTES,
     )
     .addHelpText(

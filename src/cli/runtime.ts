@@ -2,10 +2,19 @@ import type { Command } from "commander";
 import type { Io } from "../output/io.js";
 import type { CommandContext } from "../commands/context.js";
 
-/** What the Commander tree needs from the process: streams, env, and the interrupt signal. */
+/** What the Commander tree needs from the process: streams, env, and the interrupt signals. */
 export interface Runtime {
   io: Io;
+  /** Aborted on the first Ctrl-C / SIGTERM / SIGHUP: finish the request in hand, release, return. */
   signal: AbortSignal;
+  /**
+   * After the first signal: `grace` aborts when the grace period ends (cancels the
+   * requests that were in flight at the interrupt), `force` on a second signal
+   * (cancels every request in flight). See main.ts.
+   */
+  stops?: { grace: AbortSignal; force: AbortSignal };
+  /** Set by a command whose normal end IS a signal (`sqsctl local`): then an interrupt exits 0, not 130. */
+  outcome?: { endsOnSignal: boolean };
 }
 
 /** A command implementation: positional arguments, its own options, and the context. */

@@ -3,7 +3,7 @@ import { durationFlag, Limits } from "../core/duration.js";
 import { compileFilter } from "../core/filter.js";
 import { parseRedrivePolicy } from "../core/redrive-policy.js";
 import { InterruptedError, OperationError, UsageError } from "../errors.js";
-import { DEFAULT_HOLD, Holder } from "../browse/holder.js";
+import { BrowseSelection } from "../sqs/custody/selection.js";
 import type { Paint } from "../browse/list.js";
 import { confirm, Leave, type Screen } from "../browse/prompts.js";
 import { BrowseSession } from "../browse/session.js";
@@ -63,20 +63,19 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     throw err;
   }
 
-  const holder = new Holder(sqs, queue.url, { ...DEFAULT_HOLD, holdSeconds: hold, heartbeatMs: (hold * 1000) / 3 });
+  const holder = new BrowseSelection(sqs, queue.url, { holdSeconds: hold, waitSeconds: 1, fifo: queue.fifo, maxReceiveCount: policy?.maxReceiveCount });
   holder.startHeartbeat();
   let leave: Leave | undefined;
   let session: BrowseSession | undefined;
   try {
     const visibleBefore = Number(attrs.ApproximateNumberOfMessages ?? 0);
-    const scanOnce = async (expected: number) => {
+    const scanOnce = async () => {
       const spinner = ui.stderrIsTTY && !ui.quiet ? (await import("ora")).default({ text: `Reading messages from ${queue.name}…`, stream: io.stderr }).start() : undefined;
       try {
         return await holder.snapshot({
           limit,
           scan,
           ...(filter ? { filter } : {}),
-          expected,
           signal: ctx.signal,
           onProgress: (p) => {
             if (spinner) spinner.text = `Reading messages from ${queue.name}… ${p.kept} held${filter ? ` of ${p.scanned} read` : ""}`;
@@ -86,7 +85,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
         spinner?.stop();
       }
     };
-    const snap = await scanOnce(visibleBefore);
+    const snap = await scanOnce();
     if (ctx.signal.aborted) throw new Leave();
     const notes = snapshotNotes(snap, { queue: queue.name, fifo: queue.fifo, filter: opts.filter, limit, scan, visibleBefore, holdSeconds: hold });
     notes.info.forEach((l) => ui.info(l));
@@ -95,8 +94,7 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
     const title = `${queue.name}${queue.fifo ? " (FIFO)" : ""}${filter ? ` · filter ${opts.filter}` : ""}`;
     const receiveMore = async () => {
       const before = holder.list().length;
-      const now = await getQueueAttributes(sqs, queue.url, ["ApproximateNumberOfMessages"], ref);
-      await scanOnce(Number(now.ApproximateNumberOfMessages ?? 0));
+      await scanOnce();
       if (ctx.signal.aborted) throw new Leave();
       return holder.list().length - before;
     };

@@ -14,6 +14,8 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export default async function local(ctx: CommandContext, _args: string[], opts: Opts): Promise<void> {
   const { ui } = ctx;
+  // A server runs until it is stopped: Ctrl-C / SIGTERM is its normal end (exit 0).
+  ctx.endsOnSignal();
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port: "${opts.port}" is not a port number (0-65535).`);

@@ -74,8 +74,11 @@ In commands:
        (nothing is sent), or a destructive command run without a terminal and
        without --yes
   4    no usable credentials, or access denied
-  130  interrupted (Ctrl-C or SIGTERM); the request in hand was finished and the
-       messages the command held were released first
+  130  interrupted (Ctrl-C, SIGTERM, or SIGHUP when the terminal closes), by
+       every command that was stopped, tail and watch included; the request in
+       hand was finished (or cancelled after 5 s) and the messages the command
+       held were released first. A second Ctrl-C cancels what is in flight, a
+       third exits at once. 'sqsctl local' exits 0 when stopped: that is its end.
 
 Scripts can rely on these: 'sqsctl send-batch q file.ndjson || echo "failed: $?"'.
 `,

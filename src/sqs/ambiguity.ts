@@ -36,22 +36,29 @@ interface WithMiddleware {
 
 /**
  * Watches every attempt of one command (the SDK retries inside `send`) and returns a
- * function that says how many attempts failed ambiguously (0: none). Each such
+ * function that says how many attempts failed ambiguously (0: none). `onAmbiguous` is
+ * called at each one, as it happens (a journal records it, so a kill cannot hide it). Each such
  * attempt may have put one extra copy of every entry in the queue. Attach before sending:
  *
  *   const ambiguous = trackAmbiguity(cmd); await client.send(cmd); if (ambiguous()) ...
  */
-export function trackAmbiguity(command: WithMiddleware): () => number {
+export function trackAmbiguity(command: WithMiddleware, onAmbiguous?: () => void): () => number {
   let ambiguous = 0;
   command.middlewareStack.add(
     (next: (args: unknown) => Promise<{ response?: { statusCode?: number } }>) => async (args: unknown) => {
       try {
         const out = await next(args);
         // Inside the deserializer an error answer arrives as a raw response.
-        if ((out.response?.statusCode ?? 0) >= 500) ambiguous += 1;
+        if ((out.response?.statusCode ?? 0) >= 500) {
+          ambiguous += 1;
+          onAmbiguous?.();
+        }
         return out;
       } catch (err) {
-        if (isAmbiguousFailure(err)) ambiguous += 1;
+        if (isAmbiguousFailure(err)) {
+          ambiguous += 1;
+          onAmbiguous?.();
+        }
         throw err;
       }
     },

@@ -20,6 +20,8 @@ export interface BulkHooks {
   onSent?(entries: SendEntry[]): void;
   /** Entries that failed for good (after retries, or with an error not worth retrying). */
   onFailed?(failures: EntryFailure[]): void;
+  /** An attempt carrying these entries had an unknown outcome (each may now be in the queue once more). */
+  onAmbiguous?(entries: SendEntry[]): void;
 }
 
 export interface BulkOptions {
@@ -105,6 +107,7 @@ export async function bulkSend(
       policy: opts.policy,
       sleep: opts.sleep,
       beforeCall: (idx) => hooks.beforeSend?.(idx.map((i) => batch[i]!)),
+      onAmbiguous: (idx) => hooks.onAmbiguous?.(idx.map((i) => batch[i]!)),
     });
     result.possibleDuplicates += r.ambiguous;
     result.outOfOrder += r.outOfOrder;

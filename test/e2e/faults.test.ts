@@ -159,6 +159,9 @@ interface RedriveSummary {
   failed: number;
   duplicates: number;
   sentNotDeleted?: number;
+  inFlightElsewhere?: number;
+  unreachable?: number;
+  noTargetTotal?: number;
 }
 
 const REDRIVE_FAULTS: FaultConfig = {
@@ -205,7 +208,8 @@ describe("dlq redrive --strategy manual through faults", () => {
       );
       expect([0, 1], r.stderr).toContain(r.code);
       const summary = JSON.parse(r.stdout) as RedriveSummary;
-      expect(r.code).toBe(summary.failed || summary.sentNotDeleted ? 1 : 0);
+      // Exit 1 whenever something is left in the DLQ (issue 15 #4): failed, sent-not-deleted, or not reachable.
+      expect(r.code).toBe(summary.failed || summary.sentNotDeleted || summary.inFlightElsewhere || summary.unreachable || summary.noTargetTotal ? 1 : 0);
       expect(proxy.totalInjected()).toBeGreaterThan(5);
 
       // THEN every message is in the DLQ or the target: the counts add up

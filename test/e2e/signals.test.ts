@@ -64,14 +64,14 @@ async function until(cond: () => Promise<boolean> | boolean): Promise<void> {
 
 describe("tail and receive", () => {
   for (const [sig, seedNo] of [["SIGINT", 1], ["SIGTERM", 2]] as const) {
-    when("messages")(`tail, ${sig} mid-stream: exit 0, every message visible again at once`, async () => {
+    when("messages")(`tail, ${sig} mid-stream: exit 130 (one rule for interrupts), every message visible again at once`, async () => {
       const q = await queueWith(120);
       const at = 1 + Math.floor(mulberry32(seedNo)() * 100);
       const run = startCli(["tail", q.name], { env: env() });
       await until(() => stdoutLines(run) >= at);
       run.signal(sig);
       const r = await run.done;
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(130);
       // Right after exit: nothing in flight, everything visible.
       expect(await counts(server.client, q.url)).toMatchObject({ inFlight: 0, visible: 120 });
       for (const line of r.stdout.split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
@@ -84,7 +84,7 @@ describe("tail and receive", () => {
     await until(() => stdoutLines(run) >= 37);
     run.signal("SIGINT");
     const r = await run.done;
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(130);
     const printed = r.stdout.split("\n").filter(Boolean).length;
     expect(await counts(server.client, q.url)).toMatchObject({ inFlight: 0, visible: 120 - printed });
   });
@@ -151,7 +151,7 @@ describe("releases that fail on the first try", () => {
       await until(() => stdoutLines(run) >= 45);
       run.signal("SIGINT");
       const r = await run.done;
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(130);
       expect(await counts(server.client, q.url)).toMatchObject({ inFlight: 0, visible: 80 });
     } finally {
       restore();

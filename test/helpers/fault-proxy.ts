@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 /**
  * A fault-injecting HTTP proxy for tests: it sits on 127.0.0.1 in front of an
@@ -144,7 +144,6 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
   let rand = mulberry32(config.seed ?? 1);
   let enabled = config.enabled ?? true;
   let stats = emptyStats();
-  const sockets = new Set<Socket>();
 
   const count = (action: string, kind: string, n = 1) => {
     stats.injected[kind] = (stats.injected[kind] ?? 0) + n;
@@ -343,16 +342,10 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
       handle(req, res, Buffer.concat(chunks)).catch(() => req.socket.destroy());
     });
   });
-  server.keepAliveTimeout = 60_000;
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, endpoint, destroyAll } = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     port,
     get stats() {
       return stats;
@@ -374,7 +367,7 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
       stats = emptyStats();
     },
     async close() {
-      for (const s of sockets) s.destroy();
+      destroyAll();
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 /**
  * A strict SQS layer for tests: an HTTP proxy on 127.0.0.1 in front of a real local server
@@ -50,6 +50,12 @@ export interface StrictOptions {
   maxVisibilitySeconds?: number;
   /** Hold FIFO queues in the layer to return several messages of a group per receive (default true). */
   fifoModel?: boolean;
+  /**
+   * SendMessage(Batch) entries the "server" refuses (SenderFault true, never forwarded),
+   * for a real per-entry failure inside a successful batch call: return the Code (and
+   * optionally Message) to refuse an entry, undefined to pass it on.
+   */
+  refuseEntry?: (entry: { Id?: string; MessageBody?: string; [k: string]: unknown }) => { Code: string; Message?: string } | undefined;
 }
 
 export interface StrictStats {
@@ -156,7 +162,6 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let opts = options;
   let stats = emptyStats();
-  const sockets = new Set<Socket>();
   const handles = new Map<string, HandleInfo>();
   const latest = new Map<string, Latest>();
   const models = new Map<string, ModelMessage[]>();
@@ -482,6 +487,25 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
     return a;
   }
 
+  /** SendMessageBatch with `refuseEntry`: refused entries are answered Failed here, the rest go on. */
+  async function sendBatch(req: Json, headers: http.IncomingHttpHeaders): Promise<Answer> {
+    const entries = (req.Entries ?? []) as Array<{ Id?: string; MessageBody?: string }>;
+    const failed: Array<{ Id: string; SenderFault: boolean; Code: string; Message: string }> = [];
+    const pass = entries.filter((e) => {
+      const r = opts.refuseEntry!(e);
+      if (r) {
+        refuse(r.Code);
+        failed.push({ Id: String(e.Id), SenderFault: true, Code: r.Code, Message: r.Message ?? `${r.Code} (strict layer)` });
+      }
+      return !r;
+    });
+    if (!pass.length) return jsonAnswer(200, { Successful: [], Failed: failed });
+    const a = await call("SendMessageBatch", Buffer.from(JSON.stringify({ ...req, Entries: pass })), headers);
+    if (a.status !== 200) return a;
+    const out = JSON.parse(a.body.toString("utf8")) as { Successful?: unknown[]; Failed?: typeof failed };
+    return jsonAnswer(200, { Successful: out.Successful ?? [], Failed: [...(out.Failed ?? []), ...failed] });
+  }
+
   async function queueAttributes(req: Json, raw: Buffer, headers: http.IncomingHttpHeaders): Promise<Answer> {
     const a = await call("GetQueueAttributes", raw, headers);
     const key = queueKey(String(req.QueueUrl));
@@ -522,6 +546,8 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
         return batch(action, parsed, headers);
       case "GetQueueAttributes":
         return queueAttributes(parsed, body, headers);
+      case "SendMessageBatch":
+        return opts.refuseEntry ? sendBatch(parsed, headers) : call(action, body, headers);
       case "PurgeQueue":
       case "DeleteQueue":
         models.delete(key);
@@ -546,16 +572,10 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
         .catch(() => req.socket.destroy());
     });
   });
-  server.keepAliveTimeout = 60_000;
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, endpoint, destroyAll } = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     port,
     get stats() {
       return stats;
@@ -574,7 +594,7 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
     },
     async close() {
       closed = true;
-      for (const s of sockets) s.destroy();
+      destroyAll();
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BIN, runCli } from "../helpers/cli.js";
 import { startTestServer, type TestServer } from "../helpers/local-server.js";
+import { startStrictSqs } from "../helpers/strict-sqs.js";
 
 let server: TestServer;
 const dir = mkdtempSync(join(tmpdir(), "sqsctl-msg-"));
@@ -61,6 +62,15 @@ async function seed(url: string, n: number): Promise<void> {
     const Entries = Array.from({ length: Math.min(10, n - i) }, (_, j) => ({ Id: `m${i + j}`, MessageBody: JSON.stringify({ n: i + j }) }));
     const out = await server.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries }));
     expect(out.Failed ?? []).toEqual([]);
+  }
+}
+
+/** Polls a condition (no fixed sleep decides an outcome); fails with `what` if it never holds. */
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, limitMs = 60_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -161,11 +171,13 @@ describe("send-batch", () => {
   test("entries the server rejects go to --failed-file with line and code; exit 1; --resume retries only them", async () => {
     const url = await createQueue("bulk-partial");
     const file = join(dir, "partial.ndjson");
-    // fauxqs (pinned) rejects characters outside the BMP per entry, though SQS accepts them:
-    // a real per-entry failure inside a successful SendMessageBatch call.
+    // A real per-entry failure inside a successful SendMessageBatch call: the strict layer
+    // refuses that one entry as a server would (the embedded server now accepts emoji, as SQS does).
+    const strict = await startStrictSqs(server.endpoint, { refuseEntry: (e) => (e.MessageBody?.includes("emoji") ? { Code: "InvalidMessageContents" } : undefined) });
+    const viaStrict = (args: string[]) => runCli(args, { env: { ...env(), AWS_ENDPOINT_URL_SQS: strict.endpoint } });
     writeFileSync(file, ['{"body": "a"}', '{"body": "emoji \ud83d\ude00", "messageAttributes": {"k": "v"}}', '{"body": "c"}'].join("\n"));
     const failedFile = join(dir, "failed.ndjson");
-    const r = await cli(["send-batch", "bulk-partial", file, "--failed-file", failedFile, "-o", "json"]);
+    const r = await viaStrict(["send-batch", "bulk-partial", file, "--failed-file", failedFile, "-o", "json"]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, failed: 1, lines: 3 });
     expect(r.stderr).toContain(`${file}:2: InvalidMessageContents`);
@@ -173,7 +185,8 @@ describe("send-batch", () => {
     expect(failed).toEqual([expect.objectContaining({ body: "emoji 😀", line: 2, errorCode: "InvalidMessageContents", messageAttributes: { k: { DataType: "String", StringValue: "v" } } })]);
     expect((await counts(url)).visible).toBe(2);
     // --resume sends only the line that was not confirmed (it fails again, alone).
-    const again = await cli(["send-batch", "bulk-partial", file, "--resume", "-o", "json"]);
+    const again = await viaStrict(["send-batch", "bulk-partial", file, "--resume", "-o", "json"]);
+    await strict.close();
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0, failed: 1, alreadySent: 2 });
     expect((await counts(url)).visible).toBe(2);
@@ -200,7 +213,8 @@ describe("send-batch", () => {
     const journal = join(dir, "resume.journal");
     // GIVEN a run slowed by --rate, killed with SIGKILL part-way
     const child = spawn(process.execPath, [BIN, "send-batch", "bulk-resume", file, "--rate", "2000", "--journal", journal], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: "ignore" });
-    await new Promise((r) => setTimeout(r, 1200));
+    // WHEN some (not all) lines are in the queue
+    await waitFor("part of the input sent", async () => (await counts(url)).visible >= 500);
     child.kill("SIGKILL");
     await new Promise((r) => child.on("close", r));
     const before = (await counts(url)).visible;
@@ -231,8 +245,7 @@ describe("send-batch interrupted", () => {
     const child = spawn(process.execPath, [BIN, "send-batch", "bulk-sigint", file, "--rate", "1500"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    // Interrupt once sending is under way (a condition, not a fixed sleep: validation is slow under load).
-    while (!stderr.includes("journal:") || (await counts(url)).visible === 0) await new Promise((r) => setTimeout(r, 50));
+    await waitFor("part of the input sent", async () => (await counts(url)).visible >= 300);
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code, stderr).toBe(130);
@@ -317,22 +330,22 @@ describe("tail", () => {
     expect(await counts(url)).toEqual({ visible: 20, inFlight: 0 });
   });
 
-  test("Ctrl-C: finishes the request in hand, releases what it holds, exits 0", async () => {
+  test("Ctrl-C: finishes the request in hand, releases what it holds, exits 130", async () => {
     const url = await createQueue("tail-sigint");
     await seed(url, 3);
-    // GIVEN a tail that has shown the three messages (and holds them once they come back)
+    // GIVEN a tail that has shown the three messages (and holds them until it ends)
     const child = spawn(process.execPath, [BIN, "tail", "tail-sigint", "--wait", "2s"], { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    for (let i = 0; i < 100 && stdout.trim().split("\n").filter(Boolean).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor("three messages shown", () => stdout.trim().split("\n").filter(Boolean).length >= 3);
+    await waitFor("the three held by tail", async () => (await counts(url)).inFlight === 3);
     // WHEN interrupted
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
-    // THEN exit 0, each message shown once, and all visible again
-    expect(code, stderr).toBe(0);
+    // THEN exit 130 (interrupted: one rule for every command), each message shown once, and all visible again
+    expect(code, stderr).toBe(130);
     expect(ndjson(stdout)).toHaveLength(3);
     expect(stderr).toContain("stopped: 3 messages shown");
     expect(await counts(url)).toEqual({ visible: 3, inFlight: 0 });

@@ -1,6 +1,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
@@ -9,19 +10,19 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { redriveSelected, deleteSelected } from "../../src/browse/actions.js";
+import { Holder } from "../../src/browse/holder.js";
+import type { SelectionOptions } from "../../src/sqs/custody/selection.js";
 import { dedupIdFor, moveEntry, packBatches } from "../../src/sqs/custody/mover.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
 
 const journalEnv = { XDG_STATE_HOME: joinPath(mkdtempSync(joinPath(tmpdir(), "sqsctl-browse-")), "state") };
-import { Holder, type HolderOptions } from "../../src/browse/holder.js";
 import type { SqsContext } from "../../src/sqs/client.js";
 
 const sqsMock = mockClient(SQSClient);
 const URL = "http://local/000000000000/dlq";
-let clock = 1_000_000;
-const OPTS: HolderOptions = { holdSeconds: 60, heartbeatMs: 20_000, waitSeconds: 0, emptyPolls: 2, now: () => clock };
+const OPTS: SelectionOptions = { holdSeconds: 60, waitSeconds: 0 };
 
 function sqsContext(): SqsContext {
   const client = new SQSClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
@@ -53,9 +54,10 @@ const handlesOf = (cmd: typeof ChangeMessageVisibilityBatchCommand | typeof Dele
 
 beforeEach(() => {
   sqsMock.reset();
-  clock = 1_000_000;
   sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply());
   sqsMock.on(DeleteMessageBatchCommand).callsFake(batchReply());
+  // The receive loop's end rule asks the queue's counts after two empty long polls.
+  sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" } });
 });
 afterEach(() => vi.useRealTimers());
 
@@ -95,14 +97,15 @@ describe("snapshot", () => {
     ]);
   });
 
-  test("one empty long poll ends the scan once every message counted before it was received", async () => {
+  test("ends by the receive loop's one end rule: two empty long polls and the queue counting none visible", async () => {
     sqsMock
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: [msg(1), msg(2)] })
       .resolves({});
-    const snap = await new Holder(sqsContext(), URL, OPTS).snapshot({ limit: 100, scan: 1000, expected: 2 });
+    const snap = await new Holder(sqsContext(), URL, OPTS).snapshot({ limit: 100, scan: 1000 });
     expect(snap.kept).toBe(2);
-    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(3);
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
   });
 
   test("an abort stops the scan after the request in hand", async () => {
@@ -169,15 +172,19 @@ describe("hold", () => {
 
   test("a heartbeat after the hold already ran out marks those messages lost without trusting the stale handle", async () => {
     const holder = await heldThree();
-    clock += 61_000;
-    await holder.beat();
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    await holder.custody.beat();
     expect(holder.list().map((m) => m.state)).toEqual(["lost", "lost", "lost"]);
     expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([]);
   });
 
   test("verify re-fetches a lost message (new handle) and releases others received on the way", async () => {
     const holder = await heldThree();
-    holder.get("id-2")!.state = "lost";
+    // GIVEN id-2's hold lapsed (the heartbeat could not renew it)
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply(new Set(["h2"])));
+    await holder.custody.beat();
+    expect(holder.get("id-2")!.state).toBe("lost");
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply());
     sqsMock
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: [msg(9, "h9"), msg(2, "h2-new")] })
@@ -191,7 +198,7 @@ describe("hold", () => {
 
   test("a hold that ran out by the clock is treated as lost; one not found again is reported missing", async () => {
     const holder = await heldThree();
-    clock += 61_000;
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
     sqsMock.on(ReceiveMessageCommand).resolves({});
     const v = await holder.verify(["id-3"]);
     expect(v).toEqual({ ready: [], missing: ["id-3"], refetched: [] });
@@ -217,7 +224,10 @@ describe("hold", () => {
   test("releaseAll gives back only what was not acted on", async () => {
     const holder = await heldThree();
     holder.markDone(["id-1"]);
-    holder.get("id-3")!.state = "lost";
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply(new Set(["h3"])));
+    await holder.custody.beat();
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(batchReply());
+    sqsMock.resetHistory();
     const r = await holder.releaseAll();
     expect(r).toEqual({ released: 1, failed: 0, lost: 1 });
     expect(handlesOf(ChangeMessageVisibilityBatchCommand)).toEqual([[expect.objectContaining({ ReceiptHandle: "h2", VisibilityTimeout: 0 })]]);

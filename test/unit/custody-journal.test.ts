@@ -118,3 +118,31 @@ test("stale stdin spools of dead processes are removed", () => {
   expect(removeStaleSpools(env)).toBe(1);
   expect(fs.readdirSync(spool)).toEqual([`stdin-${process.pid}-abcd.ndjson`]);
 });
+
+describe("unknown-outcome attempts are journaled as they happen (issue 15 #6)", () => {
+  test("send: A records count per line and attempt, for a resume after a kill", () => {
+    const file = path.join(dir, "a.journal");
+    const w = new SendJournal(Journal.open(file, bind, {}, { fresh: true }));
+    w.started([1, 2]);
+    w.ambiguous([1, 2]); // an attempt dropped after the server acted; the SDK retried
+    w.sent([1, 2]);
+    w.journal.close(); // killed before any summary
+    expect(sendState(readJournal(file)!).ambiguous).toBe(2);
+  });
+
+  test("move: ambiguous ids since the last finished run are the ones no summary reported", () => {
+    const mb: JournalBinding = { ...bind, kind: "redrive" };
+    const file = path.join(dir, "m.journal");
+    const j1 = new MoveJournal(Journal.open(file, mb, {}, { fresh: true }), moveState(undefined));
+    j1.ambiguous(["a"]);
+    j1.finish({});
+    j1.close();
+    expect(moveState(readJournal(file)).ambiguousUnreported).toBe(0);
+    const j2 = new MoveJournal(Journal.open(file, mb, {}, { fresh: false }), moveState(readJournal(file)));
+    j2.ambiguous(["b", "c"]);
+    j2.close();
+    const s = moveState(readJournal(file));
+    expect(s.unfinished).toBe(true);
+    expect(s.ambiguousUnreported).toBe(2);
+  });
+});

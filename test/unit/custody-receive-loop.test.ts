@@ -32,14 +32,29 @@ describe("receiveInto end rule", () => {
     const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
     const end: LoopEnd = {};
     // WHEN the loop runs until empty
-    const ids = await drain(holder, { untilEmpty: true, end });
+    const ids = await drain(holder, { untilEmpty: true, waitSeconds: 4, end });
     // THEN it got past the first empty receive, ended after two more empties and a count of 0
     expect(ids).toEqual(["m1"]);
     expect(end).toMatchObject({ reason: "empty", visible: 0, inFlightElsewhere: 0 });
     expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(4);
-    // AND every receive was a long poll (20 s by default) hiding messages for the holder's holdSeconds
-    for (const c of sqsMock.commandCalls(ReceiveMessageCommand)) expect(c.args[0].input).toMatchObject({ WaitTimeSeconds: 20, VisibilityTimeout: 30 });
+    // AND every receive was a long poll hiding messages for the holder's holdSeconds
+    for (const c of sqsMock.commandCalls(ReceiveMessageCommand)) expect(c.args[0].input).toMatchObject({ WaitTimeSeconds: 4, VisibilityTimeout: 30 });
     expect(holder.has("m1")).toBe(true);
+    await holder.close();
+  });
+
+  test("a wait longer than one poll may take (interrupts cut requests after 5 s) is served as several polls of at most 4 s", async () => {
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(0));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    // WHEN the caller asks for 20 s long polls (the default)
+    await drain(holder, { untilEmpty: true, end });
+    // THEN two empty "20 s" polls are ten polls of 4 s, and only then the counts are asked
+    const waits = sqsMock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.WaitTimeSeconds);
+    expect(waits).toEqual(Array(10).fill(4));
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+    expect(end.reason).toBe("empty");
     await holder.close();
   });
 

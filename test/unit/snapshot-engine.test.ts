@@ -37,10 +37,10 @@ describe("takeSnapshot", () => {
 
     const snap = await takeSnapshot(ctx(), "http://mock/q", { concurrency: 1, waitSeconds: 0 });
     expect(snap.messages.map((h) => h.envelope.messageId)).toEqual(["m1", "m2", "m3"]);
-    expect(snap).toMatchObject({ scanned: 3, redelivered: 1, ended: "empty" });
+    expect(snap).toMatchObject({ scanned: 3, ended: "empty", partial: undefined });
     // AND nothing was deleted; the release makes the three visible again, m1 by its newest handle
     const released = await snap.release();
-    expect(released).toEqual({ released: 3, failed: 0 });
+    expect(released).toEqual({ released: 3, failed: 0, keptExhausted: 0 });
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
     const entries = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!);
     expect(entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]).sort()).toEqual([["h1-again", 0], ["h2", 0], ["h3", 0]]);

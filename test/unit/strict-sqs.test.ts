@@ -236,6 +236,19 @@ describe("FIFO", () => {
   });
 });
 
+describe("refused entries", () => {
+  test("refuseEntry fails chosen SendMessageBatch entries inside a successful call; the rest are sent", async () => {
+    const url = await queue();
+    strict.configure({ refuseEntry: (e) => (e.MessageBody === "bad" ? { Code: "InvalidMessageContents" } : undefined) });
+    const out = await client.send(
+      new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "a", MessageBody: "ok" }, { Id: "b", MessageBody: "bad" }, { Id: "c", MessageBody: "ok2" }] }),
+    );
+    expect(out.Successful?.map((s) => s.Id).sort()).toEqual(["a", "c"]);
+    expect(out.Failed?.map((f) => [f.Id, f.Code, f.SenderFault])).toEqual([["b", "InvalidMessageContents", true]]);
+    expect((await onServer(url)).total).toBe(2);
+  });
+});
+
 describe("chaining", () => {
   test("works behind the fault proxy: a dropped-after delete still deleted in the layer, counts stay exact", async () => {
     const url = await queue();

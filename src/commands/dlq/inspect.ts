@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import type { Envelope } from "../../core/envelope.js";
 import { durationFlag } from "../../core/duration.js";
-import { compileFilter, compileGroupBy } from "../../core/filter.js";
+import { compileGroupBy } from "../../core/filter.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
-import { InterruptedError, UsageError } from "../../errors.js";
+import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
+import { guardedFilter } from "../reading.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
 
 interface Opts {
@@ -18,6 +19,7 @@ interface Opts {
   groupBy?: string;
   save?: string;
   hold: string;
+  spendLastReceive?: boolean;
 }
 
 export interface InspectSummary {
@@ -63,7 +65,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const { ui } = ctx;
   if (opts.all && opts.limit !== undefined) throw new UsageError("--limit and --all: choose one.");
   const limitFlag = positiveInt("--limit", opts.limit);
-  const filter = opts.filter ? compileFilter(opts.filter) : undefined;
+  const filter = opts.filter ? guardedFilter(opts.filter) : undefined;
   const groupBy = opts.groupBy ? compileGroupBy(opts.groupBy) : undefined;
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
   const limit = opts.all ? undefined : (limitFlag ?? (groupBy ? undefined : 100));
@@ -73,6 +75,13 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const attrs = await getQueueAttributes(sqs, dlq.url, ["All"], ref);
   const before = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const ownPolicy = parseRedrivePolicy(attrs.RedrivePolicy);
+  if (ownPolicy?.maxReceiveCount === 1 && !opts.spendLastReceive) {
+    throw new UsageError(
+      `${dlq.name} has its own RedrivePolicy with maxReceiveCount 1 (to ${nameOf(ownPolicy.deadLetterTargetArn)}): inspect's receive would be each message's last, ` +
+        `and every message looked at would move to ${nameOf(ownPolicy.deadLetterTargetArn)} at its next receive. Nothing was received.`,
+      "Pass --spend-last-receive to inspect it anyway, or raise maxReceiveCount first.",
+    );
+  }
   if (ownPolicy) {
     ui.warn(
       `${dlq.name} has its own RedrivePolicy (to ${nameOf(ownPolicy.deadLetterTargetArn)} after ${ownPolicy.maxReceiveCount} receives): ` +
@@ -87,6 +96,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     limit,
     filter,
     visibilitySeconds: hold,
+    fifo: dlq.fifo,
+    maxReceiveCount: ownPolicy?.maxReceiveCount,
     signal: ctx.signal,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
   });
@@ -94,7 +105,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   try {
     spin.stop();
     const messages = snap.messages.map((h) => h.envelope);
-    const complete = snap.ended === "empty";
+    const complete = snap.ended === "empty" && snap.partial === undefined;
     const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
     if (opts.save) {
       fs.writeFileSync(opts.save, messages.map((m) => JSON.stringify(m)).join("\n") + (messages.length ? "\n" : ""), { mode: 0o600 });
@@ -108,7 +119,13 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     `Released ${plural(released.released, "message")}: they are visible in ${dlq.name} again` +
       (released.failed ? `; ${released.failed} could not be released and come back within ${hold}s.` : "."),
   );
+  if (released.keptExhausted) {
+    ui.warn(`${plural(released.keptExhausted, "message")} used all ${ownPolicy?.maxReceiveCount} receives: kept hidden (not released early); the next receive moves them on.`);
+  }
   if (snap.ended === "interrupted") throw new InterruptedError("Interrupted: the scan stopped early; everything it held was released.");
+  if (snap.partial || snap.ended === "stalled") {
+    throw new PartialFailure(`partial scan of ${dlq.name}: ${plural(snap.scanned, "message")} looked at, but ${snap.partial ?? "the DLQ still counts messages no receive returned"}.`);
+  }
 }
 
 function output(
@@ -150,7 +167,7 @@ function printSummary(ctx: CommandContext, s: InspectSummary, opts: Opts, limit:
     ? `all ${s.scanned} in the DLQ`
     : limit !== undefined && s.messages >= limit
       ? `the first ${s.messages}${opts.filter ? " matching" : ""} (--limit ${limit}; --all for every message)`
-      : `${s.scanned} looked at (the scan stopped early)`;
+      : `${s.scanned} looked at (partial: see below)`;
   const lines: string[] = [
     `${ui.color.bold(s.dlq)}: ${plural(s.messages, "message")}${opts.filter ? ` matching ${opts.filter}` : ""} — ${scope}`,
   ];

@@ -82,6 +82,7 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
   if (prev.sentNotDeleted.size) ui.info(`${plural(prev.sentNotDeleted.size, "message")} were sent by an earlier run but not deleted from ${m.dlq.name}: they are deleted now without being sent again.`);
   if (prev.runs > 0 && prev.unfinished) ui.info(`The earlier run was stopped before it finished: messages it held come back within ${prev.holdSeconds}s, and this run waits for them.`);
   if (prev.unreadable) ui.warn(`${plural(prev.unreadable, "journal record")} could not be read (torn or damaged): what they said is treated as unknown.`);
+  if (prev.unfinished && prev.ambiguousUnreported) ui.warn(`${plural(prev.ambiguousUnreported, "send attempt")} of the earlier run had an unknown outcome: counted below as possible duplicates.`);
   if (prev.maybeSent.size) ui.warn(`${plural(prev.maybeSent.size, "message")} were being sent when an earlier run stopped; any still in ${m.dlq.name} are sent again and may be duplicated in the target (counted below).`);
   const foreign = file ? new ForeignJournals(ctx.io.env, binding, m.dlq.name, file).attach(journal) : undefined;
 
@@ -99,7 +100,9 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
       holdSeconds: m.hold,
       journal,
       foreign,
-      waitForInFlightSeconds: prev.runs > 0 && prev.unfinished ? prev.holdSeconds + 5 : 0,
+      // Asked for everything: wait for what can still come back (a killed earlier run's holds,
+      // and messages whose receive reply was lost: hidden for one hold) before giving up.
+      waitForInFlightSeconds: Math.max(prev.runs > 0 && prev.unfinished ? prev.holdSeconds + 5 : 0, m.max === undefined ? m.hold + 5 : 0),
       signal: ctx.signal,
       onProgress: (s) => {
         const secs = (Date.now() - startedAt) / 1000;
@@ -112,6 +115,8 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
     throw err;
   }
   spin.stop();
+  // A killed earlier run never reported the unknown-outcome sends its journal records.
+  if (prev.unfinished) stats.possibleDuplicates += prev.ambiguousUnreported;
   const summary = summarize(stats, m, file, (Date.now() - startedAt) / 1000);
   const complete = stats.ended === "empty" && !stats.failed && !stats.deleteFailed && !stats.lapsed && !summary.noTargetTotal && !stats.inFlightElsewhere;
   if (complete) journal.finish(summary);

@@ -1,6 +1,7 @@
 import type { Envelope } from "../../core/envelope.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { UsageError } from "../../errors.js";
+import { startProgress } from "../../output/progress.js";
 import type { Ui } from "../../output/ui.js";
 
 /** "5m ago" on a terminal, the ISO time otherwise. */
@@ -59,15 +60,19 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** A spinner on a terminal (stderr, not --quiet); nothing otherwise. ora is loaded only then. */
+/**
+ * A status line on a terminal (stderr, not --quiet); nothing otherwise. The one live
+ * line of output/progress.ts, not ora: ora's spinner put the terminal in raw mode
+ * (its stdin discarder), so a typed Ctrl-C never became SIGINT, and its line clearing
+ * looped on a terminal that reports 0 columns.
+ */
 export async function progress(ui: Ui, text: string): Promise<{ update(t: string): void; stop(): void }> {
-  if (!ui.stderrIsTTY || ui.quiet) return { update: () => undefined, stop: () => undefined };
-  const { default: ora } = await import("ora");
-  const spinner = ora({ text, stream: ui.io.stderr as NodeJS.WritableStream & { isTTY?: boolean } as never }).start();
+  let current = text;
+  const line = await startProgress(ui, () => current);
   return {
     update: (t) => {
-      spinner.text = t;
+      current = t;
     },
-    stop: () => spinner.stop(),
+    stop: () => line.stop(),
   };
 }

@@ -56,8 +56,10 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
     const out = await holder.delete(ids);
     deleted += out.deleted.length;
     for (const id of out.deleted) pending.delete(id);
+    // A handle the server called invalid lapsed the hold: like a lapsed one, our own receive may take it again.
+    const lapsedNow = new Set(out.failed.length ? holder.lapsed() : []);
     for (const id of out.lapsed) pending.add(id);
-    for (const f of out.failed) (f.code === "NotHeld" ? pending : refused).add(f.id);
+    for (const f of out.failed) (lapsedNow.has(f.id) ? pending : refused).add(f.id);
   };
   // A lapsed message our own receive took again has a fresh handle: delete it now (it was written already).
   const retaken = () => {
@@ -84,9 +86,10 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   } finally {
     try {
       sink.close();
-    } finally {
-      release = await holder.close();
+    } catch (err) {
+      failure ??= new OperationError(`cannot write ${opts.file}: ${(err as Error).message}`);
     }
+    release = await holder.close();
   }
 
   const lapsed = holder.lapsed().length;

@@ -73,7 +73,6 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
     removeStaleSpools(ctx.io.env);
     spool = spoolPath(ctx.io.env);
     mkdirSync(dirname(spool), { recursive: true, mode: 0o700 });
-    ui.info(`spooling stdin to ${spool} (removed when the run ends)`);
   }
   try {
     const validating = await startProgress(ui, () => `validating ${label}…`);
@@ -104,6 +103,8 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
       // An empty input is almost always a mistake upstream (a pipeline that produced nothing, the wrong file).
       throw new UsageError(`${label} has no messages (${v.lines === 0 ? "it is empty" : "only blank lines"}): nothing was sent.`);
     }
+    // Said once the input is known good (a refused run removes it at once, silently).
+    if (spool) ui.info(`spooling stdin to ${spool} (removed when the run ends)`);
     ui.debug(`validated ${v.lines} lines (${v.entries} messages, ${v.blank} blank), sha256 ${v.sha256}`);
     if (opts.dryRun) {
       const summary = { dryRun: true, lines: v.lines, messages: v.entries, blank: v.blank, queue: queue.name, fifo: rules.fifo, maxMessageSize: rules.maxMessageSize };

@@ -73,6 +73,8 @@ export class Holder {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private closing: Promise<ReleaseOutcome> | undefined;
+  /** Receives of a message this holder already held (SQS is at-least-once, or a hold lapsed). */
+  redelivered = 0;
 
   constructor(
     private readonly ctx: SqsContext,
@@ -101,7 +103,10 @@ export class Holder {
     for (const h of batch) {
       const id = idOf(h);
       const known = this.entries.get(id);
-      if (known) Object.assign(known, { held: h, deadline, lapsed: false });
+      if (known) {
+        Object.assign(known, { held: h, deadline, lapsed: false });
+        this.redelivered += 1;
+      }
       else {
         this.entries.set(id, { held: h, deadline, lapsed: false });
         fresh.push(h);
@@ -120,7 +125,7 @@ export class Holder {
     return this.entries.has(messageId);
   }
 
-  /** The MessageIds held now (lapsed ones included). */
+  /** Every MessageId in custody (held or lapsed). */
   ids(): string[] {
     return [...this.entries.keys()];
   }

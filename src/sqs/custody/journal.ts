@@ -294,6 +294,8 @@ export interface SendState {
   failed: LineSet;
   /** Lines a call carried whose outcome no readable record gives: they may be in the queue. */
   unknown: LineSet;
+  /** Attempts with an unknown outcome, one per line and attempt (A records): extra copies the queue may hold. */
+  ambiguous: number;
   unreadable: number;
   finished: Record<string, unknown> | undefined;
 }
@@ -302,15 +304,17 @@ export function sendState(j: JournalRead): SendState {
   const confirmed = new LineSet();
   const failed = new LineSet();
   const started: number[][] = [];
+  let ambiguous = 0;
   for (const r of j.records) {
     const lines = Array.isArray(r.l) ? (r.l as number[]) : [];
     if (r.k === "S") for (const n of lines) confirmed.add(n);
     else if (r.k === "F") for (const n of lines) failed.add(n);
     else if (r.k === "B") started.push(lines);
+    else if (r.k === "A") ambiguous += lines.length;
   }
   const unknown = new LineSet();
   for (const batch of started) for (const n of batch) if (!confirmed.has(n) && !failed.has(n)) unknown.add(n);
-  return { confirmed, failed, unknown, unreadable: j.unreadable, finished: j.finished };
+  return { confirmed, failed, unknown, ambiguous, unreadable: j.unreadable, finished: j.finished };
 }
 
 /** The send-batch side of a journal. */
@@ -324,6 +328,10 @@ export class SendJournal {
   }
   failed(lines: number[]): void {
     this.journal.append([{ k: "F", l: lines }]);
+  }
+  /** An attempt carrying these lines had an unknown outcome. */
+  ambiguous(lines: number[]): void {
+    this.journal.append([{ k: "A", l: lines }]);
   }
 }
 
@@ -340,12 +348,14 @@ export interface MoveState {
   deleted: Set<string>;
   /** Handed to a send whose outcome no readable record gives: the target may have them. */
   maybeSent: Set<string>;
+  /** Send attempts of unknown outcome (one per message and attempt) journaled since the last finished run: never reported by a summary. */
+  ambiguousUnreported: number;
   unreadable: number;
   finished: Record<string, unknown> | undefined;
 }
 
 export function moveState(j: JournalRead | undefined): MoveState {
-  const s: MoveState = { runs: 0, unfinished: false, holdSeconds: 0, sentNotDeleted: new Map(), deleted: new Set(), maybeSent: new Set(), unreadable: 0, finished: undefined };
+  const s: MoveState = { runs: 0, unfinished: false, holdSeconds: 0, sentNotDeleted: new Map(), deleted: new Set(), maybeSent: new Set(), ambiguousUnreported: 0, unreadable: 0, finished: undefined };
   if (!j) return s;
   s.runs = j.runs;
   s.unreadable = j.unreadable;
@@ -356,7 +366,10 @@ export function moveState(j: JournalRead | undefined): MoveState {
     if (r.k === "run") {
       ended = false;
       if (typeof r.holdSeconds === "number") s.holdSeconds = r.holdSeconds;
-    } else if (r.k === "finished") ended = true;
+    } else if (r.k === "finished") {
+      ended = true;
+      s.ambiguousUnreported = 0;
+    } else if (r.k === "ambiguous") s.ambiguousUnreported += (r.ids as string[]).length;
     else if (r.k === "sending") for (const id of r.ids as string[]) s.maybeSent.add(id);
     else if (r.k === "sent") {
       s.maybeSent.delete(r.id as string);
@@ -395,6 +408,11 @@ export class MoveJournal {
   sending(to: string, ids: string[]): void {
     for (const id of ids) this.previous.maybeSent.add(id);
     this.journal?.append([{ k: "sending", to, ids }]);
+  }
+
+  /** A send attempt carrying these had an unknown outcome (the target may hold one more copy each). */
+  ambiguous(ids: string[]): void {
+    this.journal?.append([{ k: "ambiguous", ids }]);
   }
 
   /** After a confirmed send; `durable()` before the delete that depends on it. */
@@ -466,8 +484,8 @@ export function findUnfinishedMove(env: Record<string, string | undefined>, b: J
     const lastRun = read.records.findLast((r) => r.k === "run");
     if (typeof lastRun?.pid === "number" && lastRun.pid !== process.pid && alive(lastRun.pid)) continue;
     const s = moveState(read);
+    // Several runs may share a DLQ: a finished newer one does not make an older killed one finished.
     if (s.unfinished || s.sentNotDeleted.size > 0) return file;
-    return undefined; // the newest one finished cleanly
   }
   return undefined;
 }

@@ -47,6 +47,8 @@ export interface SendEntriesOptions extends RetryEntriesOptions {
   failedGroups?: Set<string> | undefined;
   /** Just before each call (the journal's "in flight" record). */
   beforeCall?: ((items: number[]) => void) | undefined;
+  /** At each attempt whose outcome is unknown, as it happens (journaled: a kill cannot hide it). */
+  onAmbiguous?: ((items: number[]) => void) | undefined;
 }
 
 export interface SendEntriesResult {
@@ -90,7 +92,7 @@ export async function sendEntries(ctx: { client: Pick<SQSClient, "send"> }, url:
       if (opts.rate) await opts.rate.take(live.length, opts.signal);
       opts.beforeCall?.(live);
       const command = new SendMessageBatchCommand({ QueueUrl: url, Entries: live.map((i) => ({ ...items[i]!.entry, Id: idOf(i) })) });
-      const ambiguous = trackAmbiguity(command);
+      const ambiguous = trackAmbiguity(command, () => opts.onAmbiguous?.(live));
       const began = performance.now();
       let answer: { Successful?: Array<{ Id?: string; MessageId?: string }>; Failed?: Array<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }> };
       try {
@@ -254,6 +256,7 @@ export async function moveHeld(
       signal: opts.signal,
       // Before every attempt: if the process dies now, the next run knows these may be in the target.
       beforeCall: (idx) => journal.sending(target.url, idx.map((i) => ids[i]!)),
+      onAmbiguous: (idx) => journal.ambiguous(idx.map((i) => ids[i]!)),
     });
     out.ambiguous += r.ambiguous;
     out.outOfOrder += r.outOfOrder;

@@ -53,7 +53,7 @@ export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
     );
   }
   if ((end.reason === "empty" || end.reason === "stalled") && end.inFlightElsewhere) {
-    parts.push(`about ${end.inFlightElsewhere} message(s) were in flight (held by another consumer) and not seen`);
+    parts.push(`about ${end.inFlightElsewhere} message(s) were in flight elsewhere (another consumer, or a receive whose reply was lost) and not seen`);
   }
   return parts.length ? parts.join("; ") : undefined;
 }

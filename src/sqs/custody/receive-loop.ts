@@ -19,14 +19,20 @@
  *
  * Stopping (max reached, Ctrl-C, an error, or the consumer leaving the loop) never cuts
  * a receive in hand: a long poll abandoned by the client stays open on the server and
- * would swallow messages. The calls in hand are finished and what they return is added
- * to the holder, so the caller's holder.close() releases it.
+ * would swallow the messages released next (hidden for holdSeconds after sqsctl exits).
+ * The calls in hand are finished and what they return is added to the holder, so the
+ * caller's holder.close() releases it. For the same reason each poll waits at most
+ * MAX_POLL_SECONDS: after an interrupt, main.ts cancels requests still in flight once its
+ * 5 s grace period is over, and a shorter poll has always ended by then. A longer
+ * `waitSeconds` is served as several polls of at most that.
  */
 import type { SqsContext } from "../client.js";
 import { receiveOnce, type Held } from "../messages.js";
 import { getQueueAttributes } from "../queues.js";
 import type { Holder } from "./holder.js";
 
+/** The longest single poll: shorter than the grace period after an interrupt (main.ts, 5 s). */
+export const MAX_POLL_SECONDS = 4;
 /** Empty long polls in a row before the queue's counts are asked. */
 export const EMPTY_POLLS = 2;
 /** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
@@ -67,7 +73,9 @@ interface Result {
 /** Yields batches of messages NEW to the holder (already added to it). */
 export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder, opts: ReceiveLoopOptions): AsyncGenerator<Held[]> {
   const end = opts.end ?? {};
-  const wait = opts.waitSeconds ?? 20;
+  // A caller's longer wait is served as several polls: that many empty ones make one "empty long poll".
+  const pollsPerWait = Math.max(1, Math.ceil((opts.waitSeconds ?? 20) / MAX_POLL_SECONDS));
+  const wait = Math.ceil((opts.waitSeconds ?? 20) / pollsPerWait);
   const receivers = Math.max(1, opts.receivers ?? 1);
   const stallChecks = holder.opts.fifo ? 2 : STALL_CHECKS;
   const inFlight = new Map<number, Promise<Result>>();
@@ -128,7 +136,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       if (done) continue;
       if (!r.batch?.length) {
         empties += 1;
-        if (opts.untilEmpty && empties >= EMPTY_POLLS) {
+        if (opts.untilEmpty && empties >= EMPTY_POLLS * pollsPerWait) {
           await checkEnd();
           checkedWithCallsInHand = inFlight.size > 0;
         }

@@ -98,7 +98,7 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
     // a hold) and delete them then; or for a stopped run's messages to come back.
     const deadline = Date.now() + (holdSeconds + 5) * 1000;
     const waitUntil = Date.now() + (opts.waitForInFlightSeconds ?? 0) * 1000;
-    while (stats.ended === "empty" && !opts.signal?.aborted) {
+    while ((stats.ended === "empty" || stats.ended === "stalled") && !opts.signal?.aborted) {
       await run.settleLapsed();
       const waitingLapsed = run.unsettled.size > 0 && Date.now() < deadline;
       const waitingOthers = run.end.inFlightElsewhere! > 0 && Date.now() < waitUntil;
