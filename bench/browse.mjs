@@ -2,11 +2,11 @@
 // keypress (reduce + render) takes on a large list. Run after a build:
 //   npm run build && npx node bench/browse.mjs [messages]
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { startLocalServer } from "../dist/local/server.js";
-import { createSqsContext } from "../dist/sqs/client.js";
-import { Ui } from "../dist/output/ui.js";
-import { DEFAULT_HOLD, Holder } from "../dist/browse/holder.js";
-import { initialState, reduce, renderPicker } from "../dist/browse/picker-state.js";
+import { startLocalServer } from "../dist-dev/local/server.js";
+import { createSqsContext } from "../dist-dev/sqs/client.js";
+import { Ui } from "../dist-dev/output/ui.js";
+import { DEFAULT_HOLD, Holder } from "../dist-dev/browse/holder.js";
+import { initialState, reduce, renderPicker } from "../dist-dev/browse/picker-state.js";
 
 const N = Number(process.argv[2] ?? 3000);
 const server = await startLocalServer({ port: 0, host: "127.0.0.1" });

@@ -3,8 +3,8 @@
 // bodies, 4 failure kinds, sent over 6 hours), against keeping the envelopes
 // themselves, and the time to aggregate them (JMESPath --group-by on each).
 // Run: npm run build && npx node --expose-gc bench/triage.mjs [n]
-import { compileExpression } from "../dist/core/filter.js";
-import { TriageAggregator } from "../dist/core/triage.js";
+import { compileExpression } from "../dist-dev/core/filter.js";
+import { TriageAggregator } from "../dist-dev/core/triage.js";
 
 const n = Number(process.argv[2] ?? 100_000);
 const gc = globalThis.gc ?? (() => undefined);

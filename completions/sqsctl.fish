@@ -435,7 +435,7 @@ complete -c sqsctl -n "__sqsctl_at 'send'" -l dedup-id -x -d 'FIFO: the deduplic
 
 # send-batch: options
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l raw -d 'each line is a message body (not JSON)'
-complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: 8)'
+complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 32 up to 128)'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l rate -x -d 'at most this many messages a second (default: as fast as SQS allows)'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l group-id -x -d 'FIFO: group for lines that have no groupId'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l failed-file -r -F -d 'write messages that still failed after retries here, as envelopes with "line" and "errorCode"'
@@ -468,7 +468,7 @@ complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait, 1s-2
 complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 4)'
 
 # import: options
-complete -c sqsctl -n "__sqsctl_at 'import'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: 8)'
+complete -c sqsctl -n "__sqsctl_at 'import'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 32 up to 128)'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l rate -x -d 'at most this many messages a second (default: as fast as SQS allows)'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l group-id -x -d 'FIFO: group for lines that have no groupId'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l failed-file -r -F -d 'write messages that still failed after retries here, as envelopes with "line" and "errorCode"'
@@ -517,7 +517,7 @@ complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -s v -l verbose -d 'with --dry
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -s y -l yes -d 'do not ask for confirmation (required when not on a terminal)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l journal -r -F -d 'journal file; re-run with the same file to resume (default: a new file in $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals, or the unfinished one of an earlier run on this endpoint, account and DLQ)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l no-journal -d 'keep no journal file (a killed run cannot be resumed without duplicates)'
-complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l concurrency -x -d 'manual: receive/send/delete loops in parallel'
+complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l concurrency -x -d 'manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 8 up to 64)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l hold -x -d 'manual: how long a received message stays hidden while it is moved (a killed run\'s messages come back after this)'
 
 # browse: options

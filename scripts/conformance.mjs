@@ -339,7 +339,7 @@ const servers = [
     }
   }],
   ["sqsctl local", async () => {
-    const { startLocalServer } = await import("../dist/local/server.js");
+    const { startLocalServer } = await import("../dist-dev/local/server.js");
     return startLocalServer({ port: 0, host: "127.0.0.1" });
   }],
   ["local-aws-sqs 2.0.2", async () => {

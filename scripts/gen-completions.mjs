@@ -4,9 +4,9 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { buildProgram } from "../dist/program.js";
-import { COMPLETION_FILES, SHELLS, completionScript } from "../dist/completion/index.js";
-import { HELP_TOPICS } from "../dist/help/topics.js";
+import { buildProgram } from "../dist-dev/program.js";
+import { COMPLETION_FILES, SHELLS, completionScript } from "../dist-dev/completion/index.js";
+import { HELP_TOPICS } from "../dist-dev/help/topics.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} };

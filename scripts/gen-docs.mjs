@@ -4,9 +4,9 @@
 // command table). test/unit/docs-reference.test.ts fails when docs/commands.md is stale.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
-import { buildProgram } from "../dist/program.js";
-import { HELP_TOPICS } from "../dist/help/topics.js";
-import { commandsMarkdown } from "../dist/help/reference.js";
+import { buildProgram } from "../dist-dev/program.js";
+import { HELP_TOPICS } from "../dist-dev/help/topics.js";
+import { commandsMarkdown } from "../dist-dev/help/reference.js";
 
 const io = () => ({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} });
 const program = () => buildProgram({ io: io(), signal: new AbortController().signal });

@@ -43,8 +43,8 @@ function runInPty(args, env) {
 
 async function seed(endpoint) {
   try {
-    const { seedDemo } = await import("../dist/local/demo-scene.js");
-    const { Ui } = await import("../dist/output/ui.js");
+    const { seedDemo } = await import("../dist-dev/local/demo-scene.js");
+    const { Ui } = await import("../dist-dev/output/ui.js");
     const sink = { write: () => true, isTTY: false };
     const ui = new Ui({ stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, { color: false, quiet: true });
     await seedDemo({ endpoint, ui, signal: new AbortController().signal });
@@ -89,8 +89,8 @@ async function fallbackSeed(endpoint) {
 }
 
 async function main() {
-  const { startLocalServer } = await import("../dist/local/server.js");
-  const { shellCommand } = await import("../dist/core/shell.js");
+  const { startLocalServer } = await import("../dist-dev/local/server.js");
+  const { shellCommand } = await import("../dist-dev/core/shell.js");
   const { execFileSync } = await import("node:child_process");
   const hasDlq = /^\s+dlq\b/m.test(execFileSync(process.execPath, [BIN, "--help"], { encoding: "utf8" }));
   const steps = hasDlq ? STEPS : FALLBACK_STEPS;

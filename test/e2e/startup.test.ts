@@ -1,26 +1,46 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { BIN } from "../helpers/cli.js";
 
 const TRACE = fileURLToPath(new URL("../helpers/trace-imports.mjs", import.meta.url));
+const ROOT = resolve(dirname(BIN), "..");
 
-function loadedModules(args: string[]): { code: number | null; modules: string[]; stdout: string } {
+/**
+ * The CLI is bundled (scripts/build.mjs): the process loads dist/*.js chunks, not the
+ * packages themselves. esbuild's metafile (build/esbuild-meta.json, written by the same
+ * build) says which source modules each chunk holds, so a loaded chunk is expanded into
+ * its inputs ("node_modules/@aws-sdk/client-sqs/dist-es/...", "src/program.ts").
+ */
+function inputsOf(files: string[]): string[] {
+  const meta = JSON.parse(readFileSync(join(ROOT, "build/esbuild-meta.json"), "utf8")) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return files.flatMap((f) => {
+    if (!f.startsWith("file://")) return [f];
+    const rel = relative(ROOT, fileURLToPath(f));
+    const out = meta.outputs[rel];
+    // bin/ and anything outside the bundle (an unbundled package) are reported as they are.
+    return out ? Object.keys(out.inputs) : [rel];
+  });
+}
+
+function loadedModules(args: string[]): { code: number | null; files: string[]; modules: string[]; stdout: string } {
   const file = join(mkdtempSync(join(tmpdir(), "sqsctl-trace-")), "imports.txt");
   const r = spawnSync(process.execPath, ["--import", TRACE, BIN, ...args], {
     env: { PATH: process.env.PATH, SQSCTL_TRACE_IMPORTS: file },
     encoding: "utf8",
   });
-  let modules: string[] = [];
+  let files: string[] = [];
   try {
-    modules = readFileSync(file, "utf8").trim().split("\n");
+    files = readFileSync(file, "utf8").trim().split("\n");
   } catch {
-    modules = [];
+    files = [];
   }
-  return { code: r.status, modules, stdout: r.stdout };
+  return { code: r.status, files, modules: inputsOf(files), stdout: r.stdout };
 }
 
 const HEAVY = [/@aws-sdk\//, /@smithy\//, /@inquirer\//, /\/ora\//, /cli-table3/];
@@ -31,12 +51,21 @@ describe("start-up stays lazy", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(0);
     // The trace itself must have worked, or this test proves nothing.
-    expect(r.modules.some((m) => m.endsWith("bin/sqsctl.js"))).toBe(true);
+    expect(r.files.some((m) => m.endsWith("bin/sqsctl.js"))).toBe(true);
     for (const heavy of HEAVY) expect(r.modules.filter((m) => heavy.test(m))).toEqual([]);
+  });
+
+  test("--help loads the command tree from the bundle (the metafile maps what it loads)", () => {
+    const r = loadedModules(["--help"]);
+    expect(r.modules).toContain("src/program.ts");
+    // Bundled: a handful of files, not the hundreds of modules an unbundled build loads.
+    expect(r.files.filter((f) => f.startsWith("file://")).length).toBeLessThan(12);
   });
 
   test("a real command does load the SDK (the trace sees it)", () => {
     const r = loadedModules(["queues", "list", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"]);
     expect(r.modules.some((m) => /@aws-sdk\/client-sqs/.test(m))).toBe(true);
+    // ...but not what only other commands need.
+    for (const other of [/@inquirer\//, /\/ora\//, /jmespath/, /src\/browse\//]) expect(r.modules.filter((m) => other.test(m))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { ConcurrencyControl } from "../../sqs/custody/pool.js";
 import type { Envelope } from "../../core/envelope.js";
 import { InterruptedError, OperationError, PartialFailure, UsageError } from "../../errors.js";
 import {
@@ -29,7 +30,7 @@ export interface ManualInput {
   filterText: string | undefined;
   max: number | undefined;
   rate: number | undefined;
-  concurrency: number;
+  concurrency: number | ConcurrencyControl;
   hold: number;
   /** --journal FILE, --no-journal (false), or the default (undefined). */
   journal: string | boolean | undefined;

@@ -2,6 +2,7 @@ import { durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { compileFilter } from "../../core/filter.js";
 import { InterruptedError, UsageError } from "../../errors.js";
+import { AdaptiveConcurrency } from "../../sqs/custody/adaptive.js";
 import { findDeadLetterSources, type DeadLetterSource } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue, type QueueHandle } from "../../sqs/queues.js";
 import { listMoveTasks } from "../../sqs/redrive/native.js";
@@ -20,7 +21,7 @@ interface Opts {
   dryRun?: boolean;
   yes?: boolean;
   journal?: string | boolean;
-  concurrency: string;
+  concurrency?: string;
   hold: string;
   verbose?: boolean;
 }
@@ -28,8 +29,10 @@ interface Opts {
 export default async function redrive(ctx: CommandContext, [ref]: string[], opts: Opts): Promise<void> {
   const { ui } = ctx;
   const max = positiveInt("--max", opts.max);
-  const concurrency = positiveInt("--concurrency", opts.concurrency)!;
-  if (concurrency > 64) throw new UsageError("--concurrency: at most 64.");
+  const fixed = positiveInt("--concurrency", opts.concurrency);
+  if (fixed !== undefined && fixed > 64) throw new UsageError("--concurrency: at most 64.");
+  // Without --concurrency: as many calls in flight as keep raising the throughput (bench/RESULTS.md, "## speed").
+  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: 64, initial: 8 });
   const rate = opts.rate === undefined ? undefined : Number(opts.rate);
   if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate: "${opts.rate}" is not a positive number of messages a second.`);
   const hold = durationFlag("--hold", opts.hold, { min: 5, max: 12 * 3600 });
@@ -39,7 +42,7 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
     throw new UsageError("--strategy native cannot use --filter or --max: SQS move tasks move everything.", "Use --strategy manual (or auto) to move a selection.");
   }
 
-  const sqs = await ctx.sqs({ maxSockets: concurrency * 2 + 4 });
+  const sqs = await ctx.sqs({ maxSockets: (fixed ?? 64) * 2 + 4 });
   const dlq = await resolveQueue(sqs, ref!, "DLQ");
   const to = opts.to ? await resolveQueue(sqs, opts.to, "--to") : undefined;
   // A target that is the DLQ itself never ends: each move makes a new MessageId (issue 15 #3).
@@ -113,7 +116,7 @@ export default async function redrive(ctx: CommandContext, [ref]: string[], opts
   if (strategy === "native") {
     return runNative(ctx, sqs, dlq, to, rate, targetLabel);
   }
-  if (rate !== undefined && rate > 0 && concurrency > 1) ui.debug(`--rate ${rate}: sends are paced across all ${concurrency} loops`);
+  if (rate !== undefined && rate > 0 && fixed !== 1) ui.debug(`--rate ${rate}: sends are paced across all ${fixed ?? "the"} loops`);
   await runManual(ctx, { dlq, to, single, filter, filterText: opts.filter, max, rate, concurrency, hold, journal: opts.journal, targetLabel });
 }
 

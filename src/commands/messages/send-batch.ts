@@ -4,6 +4,7 @@ import type { InputRules } from "../../core/message-input.js";
 import { plural } from "../../core/text.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { count, startProgress } from "../../output/progress.js";
+import { AdaptiveConcurrency } from "../../sqs/custody/adaptive.js";
 import { removeStaleSpools, spoolPath } from "../../sqs/custody/journal.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
@@ -23,8 +24,17 @@ export interface SendBatchOptions {
   restart?: boolean;
 }
 
-/** Chosen by measurement on the embedded server (bench/RESULTS.md, "## send-batch"). */
+/** The level of a fixed run (kept for --concurrency's range message). */
 export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Without --concurrency the level adapts while the run goes (custody/adaptive.ts). It
+ * starts at 32: the raw loader's best at 25 ms a call, and within a few percent of the
+ * best on loopback, where 4-32 are a plateau; it grows toward ADAPTIVE_MAX at higher
+ * latency, halves on throttling, and settles lower when that is as fast.
+ * Chosen by measurement (bench/RESULTS.md, "## speed").
+ */
+export const ADAPTIVE_INITIAL = 32;
+export const ADAPTIVE_MAX = 128;
 
 export default async function sendBatch(ctx: CommandContext, [ref, file]: string[], opts: SendBatchOptions): Promise<void> {
   await runSendBatch(ctx, ref!, file, opts, "send-batch");
@@ -32,7 +42,8 @@ export default async function sendBatch(ctx: CommandContext, [ref, file]: string
 
 export async function runSendBatch(ctx: CommandContext, ref: string, file: string | undefined, opts: SendBatchOptions, verb: string): Promise<void> {
   const { ui } = ctx;
-  const concurrency = intFlag("--concurrency", opts.concurrency, DEFAULT_CONCURRENCY, 1, 256);
+  const fixed = opts.concurrency === undefined ? undefined : intFlag("--concurrency", opts.concurrency, DEFAULT_CONCURRENCY, 1, 256);
+  const concurrency = fixed ?? new AdaptiveConcurrency({ min: 1, max: ADAPTIVE_MAX, initial: ADAPTIVE_INITIAL });
   const rate = opts.rate === undefined ? undefined : numberFlag("--rate", opts.rate);
   if (opts.resume && opts.restart) throw new UsageError("--resume and --restart cannot be used together.");
   const fromStdin = file === undefined || file === "-";
@@ -43,7 +54,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
   // Checked before anything is read or sent; the file itself is only written at the end.
   const failedFile = opts.failedFile !== undefined && !opts.dryRun ? FailedFile.check(opts.failedFile, fromStdin ? undefined : file) : undefined;
 
-  const sqs = await ctx.sqs({ maxSockets: Math.max(concurrency, 8) });
+  const sqs = await ctx.sqs({ maxSockets: Math.max(fixed ?? ADAPTIVE_MAX, 8) });
   const queue = await resolveQueue(sqs, ref);
   const qa = await getQueueAttributes(sqs, queue.url, ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"], ref);
   const rules: InputRules = {

@@ -6,6 +6,7 @@ import { bulkSend, type BulkResult, type EntryFailure } from "../../sqs/bulk-sen
 import type { SqsContext } from "../../sqs/client.js";
 import { mapSdkError } from "../../sqs/errors.js";
 import type { QueueHandle } from "../../sqs/queues.js";
+import type { ConcurrencyControl } from "../../sqs/custody/pool.js";
 import type { CommandContext } from "../context.js";
 import type { FailedFile } from "./failed-file.js";
 import { readEntries, type Validation } from "./input.js";
@@ -18,7 +19,7 @@ export interface SendPass {
   queue: QueueHandle;
   rules: InputRules;
   v: Validation;
-  concurrency: number;
+  concurrency: number | ConcurrencyControl;
   rate: number | undefined;
   opts: SendBatchOptions;
   sqs: SqsContext;

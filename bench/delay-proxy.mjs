@@ -1,0 +1,47 @@
+// A latency knob for the benchmarks: an HTTP proxy on 127.0.0.1 that holds every request
+// for DELAY ms before passing it to the SQS endpoint behind it, so a call takes about
+// DELAY ms more, as against a real region (10-40 ms). Usage from a bench script:
+//   const proxy = await startDelayProxy(targetEndpoint, 25); ... proxy.endpoint ... await proxy.close();
+// or standalone: node bench/delay-proxy.mjs TARGET_URL DELAY_MS [PORT]
+import http from "node:http";
+import { fileURLToPath } from "node:url";
+
+export async function startDelayProxy(target, delayMs, port = 0) {
+  const t = new URL(target);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    calls += 1;
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      setTimeout(() => {
+        const up = http.request(
+          { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
+        up.on("error", () => {
+          res.writeHead(502);
+          res.end();
+        });
+        up.end(Buffer.concat(chunks));
+      }, delayMs);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${server.address().port}`,
+    calls: () => calls,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); agent.destroy(); }),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [target, delay, port] = process.argv.slice(2);
+  const p = await startDelayProxy(target, Number(delay), Number(port ?? 0));
+  console.log(JSON.stringify({ endpoint: p.endpoint, delayMs: Number(delay) }));
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Start-up of real commands as whole processes: each sqsctl command against a hand-written
+// SDK script making the same calls (bench/raw-sdk-calls.mjs), plus --help/--version against
+// `node -e 0`. The embedded server (`sqsctl local`) runs in its own process on loopback.
+// Runs are interleaved (every round runs every command once, in a shuffled order) and the
+// median of the rounds is reported. The raw script runs twice: as written (Node's defaults)
+// and with NODE_COMPILE_CACHE on, as sqsctl's bin turns it on.
+// Run: npm run build && npx node bench/startup-commands.mjs [rounds=30]
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const rounds = Number(process.argv[2] ?? 30);
+const bin = fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
+const raw = fileURLToPath(new URL("./raw-sdk-calls.mjs", import.meta.url));
+const node = process.execPath;
+const home = mkdtempSync(join(tmpdir(), "sqsctl-bench-"));
+
+const server = spawn(node, [bin, "local", "--port", "0", "-o", "json"], { stdio: ["ignore", "pipe", "ignore"] });
+const { port } = await new Promise((resolve) => server.stdout.once("data", (d) => resolve(JSON.parse(String(d)))));
+const env = {
+  PATH: process.env.PATH,
+  HOME: home,
+  XDG_STATE_HOME: join(home, "state"),
+  AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${port}`,
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "local",
+  AWS_SECRET_ACCESS_KEY: "local",
+};
+const cacheEnv = { ...env, NODE_COMPILE_CACHE: join(home, "raw-compile-cache") };
+const sh = (args) => spawnSync(node, [bin, ...args], { env, encoding: "utf8" });
+for (const q of ["bench-a", "bench-b", "bench-c"]) sh(["queues", "create", q]);
+sh(["send", "bench-a", "hello"]);
+
+const cases = [
+  ["node -e 0", [node, "-e", "0"], env],
+  ["sqsctl --version", [node, bin, "--version"], env],
+  ["sqsctl --help", [node, bin, "--help"], env],
+  ["sqsctl queues --help", [node, bin, "queues", "--help"], env],
+];
+for (const [cmd, sqsctlArgs, rawArgs] of [
+  ["queues list", ["queues", "list"], ["list"]],
+  ["queues create (exists)", ["queues", "create", "bench-b"], ["create", "bench-b"]],
+  ["send", ["send", "bench-c", "hello"], ["send", "bench-c"]],
+  ["receive --max 1 --peek", ["receive", "bench-a", "--max", "1", "--peek"], ["receive", "bench-a"]],
+]) {
+  cases.push([`sqsctl ${cmd}`, [node, bin, ...sqsctlArgs], env, cmd]);
+  cases.push([`raw SDK script: ${cmd}`, [node, raw, ...rawArgs], env, cmd]);
+  cases.push([`raw SDK script + compile cache: ${cmd}`, [node, raw, ...rawArgs], cacheEnv, cmd]);
+}
+
+const samples = new Map(cases.map((c) => [c[0], []]));
+const runOnce = ([name, [cmd, ...args], e]) => {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env: e, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
+  return ms;
+};
+try {
+  for (const c of cases) runOnce(c), runOnce(c); // warm the file cache and both compile caches
+  for (let i = 0; i < rounds; i++) {
+    const order = [...cases].sort(() => Math.random() - 0.5);
+    for (const c of order) samples.get(c[0]).push(runOnce(c));
+  }
+} finally {
+  server.kill("SIGTERM");
+}
+rmSync(home, { recursive: true, force: true });
+
+const stat = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)] };
+};
+const base = stat(samples.get("node -e 0")).median;
+console.log(`Node ${process.version}, ${rounds} interleaved rounds (wall ms; ratios of medians)`);
+console.log("| command | median ms | p90 ms | x node -e 0 | x raw script | x raw script + compile cache |\n|---|---:|---:|---:|---:|---:|");
+for (const [name, , , cmd] of cases) {
+  if (name.startsWith("raw")) continue;
+  const t = stat(samples.get(name));
+  const vsRaw = cmd ? (t.median / stat(samples.get(`raw SDK script: ${cmd}`)).median).toFixed(2) : "";
+  const vsRawCache = cmd ? (t.median / stat(samples.get(`raw SDK script + compile cache: ${cmd}`)).median).toFixed(2) : "";
+  console.log(`| ${name} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / base).toFixed(2)} | ${vsRaw} | ${vsRawCache} |`);
+  if (cmd) {
+    for (const r of [`raw SDK script: ${cmd}`, `raw SDK script + compile cache: ${cmd}`]) {
+      const s = stat(samples.get(r));
+      console.log(`| ${r} | ${s.median.toFixed(1)} | ${s.p90.toFixed(1)} | ${(s.median / base).toFixed(2)} | | |`);
+    }
+  }
+}

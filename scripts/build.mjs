@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm run build`: bundles the CLI with esbuild (tsc only typechecks: `npm run typecheck`).
+//
+// dist/      what ships (package.json "files"): bin/sqsctl.js imports dist/main.js (the
+//            command tree) and dist/completion/fast-path.js. Every command's code is behind
+//            a dynamic import() in src/cli/*.ts, so esbuild splits it into chunks
+//            (dist/chunk-*.js) that load only when that command runs, each with just the SDK
+//            pieces it needs: a start-up loads a handful of files instead of ~900 modules.
+//            No source maps (nothing in the package points at missing files); the code is
+//            not minified, so --debug stack traces stay readable.
+// dist-dev/  every src file transpiled one to one (no bundling), for scripts/, bench/ and
+//            the demo that import internals (dist-dev/program.js, ...). Never shipped.
+// build/esbuild-meta.json  which source modules went into which dist file: read by
+//            test/e2e/startup.test.ts to prove --help loads no SDK code.
+import { readdirSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const src = join(root, "src");
+const common = { platform: "node", target: "node22", format: "esm", logLevel: "warning", absWorkingDir: root };
+
+rmSync(join(root, "dist"), { recursive: true, force: true });
+rmSync(join(root, "dist-dev"), { recursive: true, force: true });
+
+const cli = await build({
+  ...common,
+  entryPoints: { main: "src/main.ts", "completion/fast-path": "src/completion/fast-path.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  chunkNames: "chunk-[hash]",
+  // Prefer the packages' ES module builds: esbuild can drop what a command never uses.
+  mainFields: ["module", "main"],
+  // fauxqs is an optional dependency (`sqsctl local`), loaded only when present;
+  // cli-table3 is loaded with createRequire by src/output/ui.ts.
+  external: ["fauxqs", "cli-table3"],
+  // CommonJS dependencies inside an ES module bundle call require() for Node built-ins.
+  banner: { js: 'import { createRequire as __sqsctlRequire } from "node:module";\nconst require = __sqsctlRequire(import.meta.url);' },
+  metafile: true,
+});
+mkdirSync(join(root, "build"), { recursive: true });
+writeFileSync(join(root, "build/esbuild-meta.json"), JSON.stringify(cli.metafile));
+
+const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+await build({
+  ...common,
+  entryPoints: files(src).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => relative(root, f)),
+  outbase: "src",
+  outdir: "dist-dev",
+  bundle: false,
+  sourcemap: true,
+});
