@@ -52,3 +52,28 @@ await build({
   bundle: false,
   sourcemap: true,
 });
+
+// dist/help.json  every command's --help text, as Commander prints it to a pipe (80 columns,
+//            no colour), and the help topics: bin/sqsctl.js answers `sqsctl [cmd...] --help`
+//            and `sqsctl help [topic|cmd...]` from it without loading the command tree, when
+//            stdout is not a terminal (a terminal's width changes the wrapping: the tree
+//            answers there). test/e2e/startup.test.ts checks each text against the tree's.
+const { buildProgram } = await import(join(root, "dist-dev/program.js"));
+const { HELP_TOPICS } = await import(join(root, "dist-dev/help/topics.js"));
+let captured = "";
+const sink = { write: (s) => ((captured += s), true), isTTY: false };
+const program = buildProgram({ io: { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, signal: new AbortController().signal });
+const commands = {};
+const walk = (cmd, keys) => {
+  cmd.configureOutput({ getOutHelpWidth: () => undefined, getOutHasColors: () => false });
+  captured = "";
+  cmd.outputHelp();
+  for (const key of keys) commands[key] = captured;
+  for (const sub of cmd.commands) {
+    const names = [sub.name(), ...sub.aliases()];
+    walk(sub, keys.flatMap((k) => names.map((n) => (k ? `${k} ${n}` : n))));
+  }
+};
+walk(program, [""]);
+const topics = Object.fromEntries(Object.entries(HELP_TOPICS).map(([name, t]) => [name, t.text]));
+writeFileSync(join(root, "dist/help.json"), JSON.stringify({ commands, topics }));
