@@ -59,6 +59,10 @@ async function staticHelp() {
   const key = words.join(" ");
   const text = (topic && Object.hasOwn(help.topics, key) ? help.topics[key] : undefined) ?? (Object.hasOwn(help.commands, key) ? help.commands[key] : undefined);
   if (text === undefined) return false;
+  // `sqsctl --help | head -1`: a reader that has gone is not an error (as in dist/main.js).
+  process.stdout.on("error", (err) => {
+    if (err.code !== "EPIPE") throw err;
+  });
   process.stdout.write(text);
   return true;
 }

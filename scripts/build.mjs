@@ -33,8 +33,8 @@ rmSync(join(root, "dist-dev"), { recursive: true, force: true });
 // own dist-cjs) never pays. Each built-in becomes a small module that takes it from
 // process.getBuiltinModule() (Node >= 22.3, as require() would) and
 // exports each property as a pure call, so esbuild drops every export nothing imports and
-// only what the code names is read. A namespace (`await import("node:http")`, a CommonJS
-// package's require) keeps them all: the slow lazy ones (SLOW) are left out of it.
+// only what the code names is read. A namespace (`await import("node:http")`) keeps them
+// all: the slow lazy ones (SLOW) are left out of it. require() calls are left as they are.
 const SLOW = { http: ["WebSocket", "CloseEvent", "MessageEvent"], https: [], crypto: ["webcrypto", "subtle"], tls: ["rootCertificates"] };
 const requireBuiltins = {
   name: "require-builtins",
@@ -42,7 +42,8 @@ const requireBuiltins = {
     const names = new Set(builtinModules.filter((m) => !m.startsWith("_")));
     b.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
       const bare = args.path.replace(/^node:/, "");
-      if (!names.has(bare) || args.namespace === "builtin") return undefined;
+      // A CommonJS require() keeps Node's own module (`class X extends require("stream")`).
+      if (!names.has(bare) || args.namespace === "builtin" || args.kind === "require-call") return undefined;
       // One copy per importing module, so no built-in becomes a chunk of its own (a file to load).
       return { path: `${bare}|${args.importer}`, namespace: "builtin" };
     });
