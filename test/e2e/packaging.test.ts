@@ -21,7 +21,7 @@ describe("npm pack", () => {
     // --ignore-scripts: the built dist/ is packed as it is (prepare would rebuild it).
     const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
     const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-    for (const needed of ["LICENSE", "README.md", "package.json", "bin/sqsctl.js", "dist/main.js", "dist/program.js", "completions/sqsctl.bash"]) {
+    for (const needed of ["LICENSE", "README.md", "package.json", "bin/sqsctl.js", "dist/main.js", "dist/completion/fast-path.js", "dist/help.json", "completions/sqsctl.bash"]) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
