@@ -39,6 +39,9 @@ const cases = [
   ["sqsctl --version", [node, bin, "--version"], env],
   ["sqsctl --help", [node, bin, "--help"], env],
   ["sqsctl queues --help", [node, bin, "queues", "--help"], env],
+  // A global option in front: Commander answers (the whole tree, or one area), not dist/help.json.
+  ["sqsctl --no-color --help", [node, bin, "--no-color", "--help"], env],
+  ["sqsctl --no-color queues --help", [node, bin, "--no-color", "queues", "--help"], env],
 ];
 for (const [cmd, sqsctlArgs, rawArgs] of [
   ["queues list", ["queues", "list"], ["list"]],

@@ -15,14 +15,50 @@
 import { readdirSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtinModules, createRequire } from "node:module";
 import { build } from "esbuild";
 
+const nodeRequire = createRequire(import.meta.url);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const src = join(root, "src");
 const common = { platform: "node", target: "node22", format: "esm", logLevel: "warning", absWorkingDir: root };
 
 rmSync(join(root, "dist"), { recursive: true, force: true });
 rmSync(join(root, "dist-dev"), { recursive: true, force: true });
+
+// Node's built-ins are reached as require() reaches them, not by import: importing one as an ES module
+// makes Node build its namespace, which reads every export, lazy getters included. For
+// node:http that loads undici (WebSocket, MessageEvent...), for node:crypto WebCrypto, for
+// node:tls the root certificates: ~15-40 ms of start-up that a CommonJS script (the SDK's
+// own dist-cjs) never pays. Each built-in becomes a small module that takes it from
+// process.getBuiltinModule() (Node >= 22.3, as require() would) and
+// exports each property as a pure call, so esbuild drops every export nothing imports and
+// only what the code names is read. A namespace (`await import("node:http")`) keeps them
+// all: the slow lazy ones (SLOW) are left out of it. require() calls are left as they are.
+const SLOW = { http: ["WebSocket", "CloseEvent", "MessageEvent"], https: [], crypto: ["webcrypto", "subtle"], tls: ["rootCertificates"] };
+const requireBuiltins = {
+  name: "require-builtins",
+  setup(b) {
+    const names = new Set(builtinModules.filter((m) => !m.startsWith("_")));
+    b.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
+      const bare = args.path.replace(/^node:/, "");
+      // A CommonJS require() keeps Node's own module (`class X extends require("stream")`).
+      if (!names.has(bare) || args.namespace === "builtin" || args.kind === "require-call") return undefined;
+      // One copy per importing module, so no built-in becomes a chunk of its own (a file to load).
+      return { path: `${bare}|${args.importer}`, namespace: "builtin" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
+      const name = args.path.split("|")[0];
+      const keys = Object.keys(nodeRequire(name)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== "default" && !SLOW[name]?.includes(k));
+      return {
+        contents:
+          `const m = process.getBuiltinModule(${JSON.stringify(`node:${name}`)});\nconst pick = (k) => m[k];\nexport default m;\n` +
+          keys.map((k) => `export const ${k} = /* @__PURE__ */ pick(${JSON.stringify(k)});\n`).join(""),
+        loader: "js",
+      };
+    });
+  },
+};
 
 const cli = await build({
   ...common,
@@ -39,6 +75,7 @@ const cli = await build({
   // CommonJS dependencies inside an ES module bundle call require() for Node built-ins.
   banner: { js: 'import { createRequire as __sqsctlRequire } from "node:module";\nconst require = __sqsctlRequire(import.meta.url);' },
   metafile: true,
+  plugins: [requireBuiltins],
 });
 mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(join(root, "build/esbuild-meta.json"), JSON.stringify(cli.metafile));
@@ -52,3 +89,28 @@ await build({
   bundle: false,
   sourcemap: true,
 });
+
+// dist/help.json  every command's --help text, as Commander prints it to a pipe (80 columns,
+//            no colour), and the help topics: bin/sqsctl.js answers `sqsctl [cmd...] --help`
+//            and `sqsctl help [topic|cmd...]` from it without loading the command tree, when
+//            stdout is not a terminal (a terminal's width changes the wrapping: the tree
+//            answers there). test/e2e/startup.test.ts checks each text against the tree's.
+const { buildProgram } = await import(join(root, "dist-dev/program.js"));
+const { HELP_TOPICS } = await import(join(root, "dist-dev/help/topics.js"));
+let captured = "";
+const sink = { write: (s) => ((captured += s), true), isTTY: false };
+const program = buildProgram({ io: { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, signal: new AbortController().signal });
+const commands = {};
+const walk = (cmd, keys) => {
+  cmd.configureOutput({ getOutHelpWidth: () => undefined, getOutHasColors: () => false });
+  captured = "";
+  cmd.outputHelp();
+  for (const key of keys) commands[key] = captured;
+  for (const sub of cmd.commands) {
+    const names = [sub.name(), ...sub.aliases()];
+    walk(sub, keys.flatMap((k) => names.map((n) => (k ? `${k} ${n}` : n))));
+  }
+};
+walk(program, [""]);
+const topics = Object.fromEntries(Object.entries(HELP_TOPICS).map(([name, t]) => [name, t.text]));
+writeFileSync(join(root, "dist/help.json"), JSON.stringify({ commands, topics }));

@@ -18,7 +18,7 @@ export const RELEASE_MS = 10_000;
  */
 export async function run(argv: string[], io: Io, signal: AbortSignal = new AbortController().signal, stops?: Runtime["stops"]): Promise<number> {
   const outcome = { endsOnSignal: false };
-  const program = buildProgram({ io, signal, ...(stops ? { stops } : {}), outcome });
+  const program = buildProgram({ io, signal, ...(stops ? { stops } : {}), outcome }, argv);
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv, { from: "user" });

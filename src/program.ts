@@ -15,12 +15,76 @@ function version(): string {
   return pkg.version;
 }
 
+type Register = (program: Command, rt: Runtime) => void;
+
+/** Every area, in the order its commands are listed in `sqsctl --help`. */
+const AREAS: readonly Register[] = [
+  registerLocalCommand,
+  registerQueueCommands,
+  registerMessageCommands,
+  registerMessageOpCommands,
+  registerDlqCommands,
+  registerBrowseCommand,
+  registerOperatorCommands,
+];
+
+/**
+ * Which area registers each top-level command (names and aliases). A run whose command
+ * word is here builds only that area of the tree; test/unit/program-areas.test.ts checks
+ * this table against the full tree. `help` is not here: it needs the whole tree.
+ */
+export const AREA_OF: Readonly<Record<string, Register>> = {
+  local: registerLocalCommand,
+  queues: registerQueueCommands,
+  queue: registerQueueCommands,
+  purge: registerQueueCommands,
+  send: registerMessageCommands,
+  "send-batch": registerMessageCommands,
+  "bulk-send": registerMessageCommands,
+  import: registerMessageCommands,
+  receive: registerMessageCommands,
+  tail: registerMessageCommands,
+  export: registerMessageCommands,
+  delete: registerMessageOpCommands,
+  visibility: registerMessageOpCommands,
+  dlq: registerDlqCommands,
+  browse: registerBrowseCommand,
+  interactive: registerBrowseCommand,
+  watch: registerOperatorCommands,
+  completion: registerOperatorCommands,
+  "__complete-queues": registerOperatorCommands,
+};
+
+/** Global options that take a value: the word after them is not the command. */
+const VALUE_OPTIONS = new Set(["--region", "--profile", "--endpoint-url", "-o", "--output", "--query"]);
+
+/**
+ * The one area `argv` needs, or undefined for the whole tree: the first word that is not a
+ * global option (or its value) names the command. An unknown word (a typo: Commander's
+ * "did you mean" needs every name), `help`, or no command at all gets the whole tree.
+ */
+export function areaFor(argv: readonly string[]): Register | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") return undefined;
+    if (VALUE_OPTIONS.has(word)) {
+      i += 1;
+      continue;
+    }
+    if (word.startsWith("-")) continue;
+    return Object.hasOwn(AREA_OF, word) ? AREA_OF[word] : undefined;
+  }
+  return undefined;
+}
+
 /**
  * The Commander tree. Global options are defined once here and accepted before or
  * after the subcommand. Each area registers its commands from src/cli/<area>.ts;
- * registration modules import nothing heavy.
+ * registration modules import nothing heavy. With `argv`, only the area that argv's
+ * command lives in is built (start-up of a command, or of its --help on a terminal);
+ * without it, the whole tree (docs, completions, `sqsctl completion`).
  */
-export function buildProgram(rt: Runtime): Command {
+export function buildProgram(rt: Runtime, argv?: readonly string[]): Command {
   const program = new Command("sqsctl");
   program
     .description("Amazon SQS queue operations and dead-letter-queue triage, with an embedded local SQS server.")
@@ -43,13 +107,8 @@ export function buildProgram(rt: Runtime): Command {
     })
     .exitOverride();
 
-  registerLocalCommand(program, rt);
-  registerQueueCommands(program, rt);
-  registerMessageCommands(program, rt);
-  registerMessageOpCommands(program, rt);
-  registerDlqCommands(program, rt);
-  registerBrowseCommand(program, rt);
-  registerOperatorCommands(program, rt);
+  const only = argv ? areaFor(argv) : undefined;
+  for (const register of only ? [only] : AREAS) register(program, rt);
   registerHelp(program, rt);
 
   // Subcommands inherit output settings and exitOverride so usage errors map to exit 2.

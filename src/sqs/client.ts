@@ -102,7 +102,8 @@ export async function createHttpHandler(
   ]);
   const timeout = requestTimeoutMs(env);
   // AWS_CA_BUNDLE / ca_bundle, as the AWS CLI reads them: trusted on top of the usual CAs.
-  const ca = caBundle ? [...tls.rootCertificates, await readCaBundle(caBundle)] : undefined;
+  // (Read from the module object: the bundle leaves this slow lazy export out of the namespace, scripts/build.mjs.)
+  const ca = caBundle ? [...tls.default.rootCertificates, await readCaBundle(caBundle)] : undefined;
   const agentOptions = { keepAlive: true, maxSockets, ...(ca ? { ca } : {}) };
   const proxy = proxyFor(endpointUrl, env);
   let httpAgent: import("node:http").Agent = new http.Agent(agentOptions);

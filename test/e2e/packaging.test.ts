@@ -21,11 +21,11 @@ describe("npm pack", () => {
     // --ignore-scripts: the built dist/ is packed as it is (prepare would rebuild it).
     const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
     const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-    for (const needed of ["LICENSE", "README.md", "package.json", "bin/sqsctl.js", "dist/main.js", "completions/sqsctl.bash"]) {
+    for (const needed of ["LICENSE", "README.md", "package.json", "bin/sqsctl.js", "dist/main.js", "dist/completion/fast-path.js", "dist/help.json", "completions/sqsctl.bash"]) {
       expect(files).toContain(needed);
     }
-    // dist/ is the esbuild bundle: main.js and its chunks, every one of them shipped.
-    expect(files.filter((f) => f.startsWith("dist/") && !f.endsWith(".js"))).toEqual([]);
+    // dist/ is the esbuild bundle: main.js, its chunks and the build-time help table.
+    expect(files.filter((f) => f.startsWith("dist/") && !f.endsWith(".js") && f !== "dist/help.json")).toEqual([]);
     expect(files.filter((f) => f.startsWith("dist/chunk-")).length).toBeGreaterThan(0);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(files.filter((f) => f.startsWith("dist/demo/"))).toEqual([]);

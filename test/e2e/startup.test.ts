@@ -55,11 +55,31 @@ describe("start-up stays lazy", () => {
     for (const heavy of HEAVY) expect(r.modules.filter((m) => heavy.test(m))).toEqual([]);
   });
 
-  test("--help loads the command tree from the bundle (the metafile maps what it loads)", () => {
-    const r = loadedModules(["--help"]);
+  test.each([["--help"], ["dlq", "redrive", "-h"], ["help", "queues", "create"], ["help", "filters"]])(
+    "sqsctl %s into a pipe is answered from dist/help.json: no bundle file, no command tree",
+    (...args) => {
+      const r = loadedModules(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      expect(r.files.some((m) => m.endsWith("bin/sqsctl.js"))).toBe(true);
+      expect(r.files.filter((f) => /\/dist\//.test(f))).toEqual([]);
+    },
+  );
+
+  test("--help with a global option loads the command tree from the bundle (the metafile maps what it loads)", () => {
+    const r = loadedModules(["--no-color", "--help"]);
     expect(r.modules).toContain("src/program.ts");
+    for (const heavy of HEAVY) expect(r.modules.filter((m) => heavy.test(m))).toEqual([]);
     // Bundled: a handful of files, not the hundreds of modules an unbundled build loads.
-    expect(r.files.filter((f) => f.startsWith("file://")).length).toBeLessThan(12);
+    expect(new Set(r.files.filter((f) => f.startsWith("file://"))).size).toBeLessThan(12);
+  });
+
+  test("a real command reaches Node's built-ins as require() does: no ES namespace that loads undici, WebCrypto or zlib", () => {
+    const r = loadedModules(["queues", "list", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"]);
+    // scripts/build.mjs turns `import ... from "node:http"` into process.getBuiltinModule():
+    // importing node:http as an ES module reads its lazy WebSocket export, which loads undici.
+    expect(r.files.filter((f) => f.startsWith("node:") && f !== "node:module")).toEqual([]);
+    expect(r.modules.some((m) => /@smithy\/node-http-handler/.test(m))).toBe(true);
   });
 
   test("a real command does load the SDK (the trace sees it)", () => {
@@ -67,5 +87,48 @@ describe("start-up stays lazy", () => {
     expect(r.modules.some((m) => /@aws-sdk\/client-sqs/.test(m))).toBe(true);
     // ...but not what only other commands need.
     for (const other of [/@inquirer\//, /\/ora\//, /jmespath/, /src\/browse\//]) expect(r.modules.filter((m) => other.test(m))).toEqual([]);
+  });
+});
+
+/** Every command path and alias, and the topics, as bin/sqsctl.js's static answer and the tree print them. */
+describe("help from dist/help.json is the command tree's own help", () => {
+  const help = JSON.parse(readFileSync(join(ROOT, "dist/help.json"), "utf8")) as { commands: Record<string, string>; topics: Record<string, string> };
+  const sh = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH }, encoding: "utf8" });
+
+  test("it holds every command, alias and topic", () => {
+    for (const key of ["", "queues", "queue ls", "dlq redrive", "bulk-send", "interactive", "help"]) expect(help.commands[key], key).toBeTruthy();
+    expect(Object.keys(help.topics)).toContain("exit-codes");
+  });
+
+  test.each(["", "queues", "queue ls", "send", "dlq", "dlq redrive", "help"])("sqsctl %s --help, static and from the tree, print the same", (path) => {
+    const words = path ? path.split(" ") : [];
+    const fromFile = sh([...words, "--help"]);
+    // A global option in front sends the same request through Commander.
+    const fromTree = sh(["--no-color", ...words, "--help"]);
+    expect(fromFile.status).toBe(0);
+    expect(fromTree.status).toBe(0);
+    expect(fromFile.stdout).toBe(help.commands[path]);
+    expect(fromFile.stdout).toBe(fromTree.stdout);
+    expect(sh(["help", ...words]).stdout).toBe(fromTree.stdout);
+  });
+
+  test("help TOPIC, static and from the tree, print the same", () => {
+    const fromFile = sh(["help", "exit-codes"]);
+    expect(fromFile.status).toBe(0);
+    expect(fromFile.stdout).toBe(help.topics["exit-codes"]);
+    expect(sh(["--no-color", "help", "exit-codes"]).stdout).toBe(fromFile.stdout);
+  });
+
+  test("an unknown word after help, or a typo, still goes to Commander (with its suggestion)", () => {
+    const unknown = sh(["help", "nosuch"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/No command or help topic "nosuch"/);
+    const typo = sh(["qeueus", "list"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean .*queues/);
+    // Commander answers a typo followed by --help with the top-level help, as before.
+    const typoHelp = sh(["qeueus", "--help"]);
+    expect(typoHelp.status).toBe(0);
+    expect(typoHelp.stdout).toBe(help.commands[""]);
   });
 });
