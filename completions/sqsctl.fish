@@ -517,7 +517,7 @@ complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -s v -l verbose -d 'with --dry
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -s y -l yes -d 'do not ask for confirmation (required when not on a terminal)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l journal -r -F -d 'journal file; re-run with the same file to resume (default: a new file in $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals, or the unfinished one of an earlier run on this endpoint, account and DLQ)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l no-journal -d 'keep no journal file (a killed run cannot be resumed without duplicates)'
-complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l concurrency -x -d 'manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 8 up to 64)'
+complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l concurrency -x -d 'manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 32 up to 64)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l hold -x -d 'manual: how long a received message stays hidden while it is moved (a killed run\'s messages come back after this)'
 
 # browse: options
