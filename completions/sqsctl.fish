@@ -464,8 +464,8 @@ complete -c sqsctl -n "__sqsctl_at 'export'" -l file -r -F -d 'the NDJSON file t
 complete -c sqsctl -n "__sqsctl_at 'export'" -l max -x -d 'stop after this many messages'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l delete -d 'delete each message once its line is on disk (written and fsynced)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l append -d 'append to the file instead of replacing it'
-complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
-complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 4)'
+complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait before the queue counts as empty, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
+complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 16)'
 
 # import: options
 complete -c sqsctl -n "__sqsctl_at 'import'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 32 up to 128)'
@@ -517,7 +517,7 @@ complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -s v -l verbose -d 'with --dry
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -s y -l yes -d 'do not ask for confirmation (required when not on a terminal)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l journal -r -F -d 'journal file; re-run with the same file to resume (default: a new file in $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals, or the unfinished one of an earlier run on this endpoint, account and DLQ)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l no-journal -d 'keep no journal file (a killed run cannot be resumed without duplicates)'
-complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l concurrency -x -d 'manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 8 up to 64)'
+complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l concurrency -x -d 'manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 32 up to 64)'
 complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l hold -x -d 'manual: how long a received message stays hidden while it is moved (a killed run\'s messages come back after this)'
 
 # browse: options

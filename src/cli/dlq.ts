@@ -99,7 +99,7 @@ export function registerDlqCommands(program: Command, rt: Runtime): void {
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
     .option("--journal <file>", "journal file; re-run with the same file to resume (default: a new file in $XDG_STATE_HOME/sqsctl/journals, i.e. ~/.local/state/sqsctl/journals, or the unfinished one of an earlier run on this endpoint, account and DLQ)")
     .option("--no-journal", "keep no journal file (a killed run cannot be resumed without duplicates)")
-    .option("--concurrency <n>", "manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 8 up to 64)")
+    .option("--concurrency <n>", "manual: receive/send/delete loops in parallel, 1-64 (default: adapts while moving, from 32 up to 64)")
     .option("--hold <dur>", "manual: how long a received message stays hidden while it is moved (a killed run's messages come back after this)", "30s")
     .addHelpText(
       "after",

@@ -184,8 +184,8 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--max <n>", "stop after this many messages")
     .option("--delete", "delete each message once its line is on disk (written and fsynced)")
     .option("--append", "append to the file instead of replacing it")
-    .option("--wait <dur>", "long-poll wait, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "5s")
-    .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 4)")
+    .option("--wait <dur>", "long-poll wait before the queue counts as empty, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "1s")
+    .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 16)")
     .addHelpText(
       "after",
       `\nWithout --delete every message is held (in flight, renewed every 20 s by a heartbeat)\n` +

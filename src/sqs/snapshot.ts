@@ -2,7 +2,7 @@ import type { Envelope } from "../core/envelope.js";
 import type { SqsContext } from "./client.js";
 import { Holder, type ReleaseOutcome } from "./custody/holder.js";
 import { partialReason } from "./custody/read-info.js";
-import { receiveInto, type LoopEnd } from "./custody/receive-loop.js";
+import { DEFAULT_RECEIVERS, receiveInto, type LoopEnd } from "./custody/receive-loop.js";
 import type { Held } from "./messages.js";
 
 export interface SnapshotOptions {
@@ -60,7 +60,7 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
       max: opts.filter ? undefined : opts.limit,
       waitSeconds: opts.waitSeconds ?? 1,
       untilEmpty: true,
-      receivers: opts.concurrency ?? 4,
+      receivers: opts.concurrency ?? DEFAULT_RECEIVERS,
       signal: opts.signal,
       end,
     });

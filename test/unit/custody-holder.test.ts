@@ -146,4 +146,40 @@ describe("Holder custody", () => {
     expect(await holder.release()).toEqual({ released: 1, failed: 1, keptExhausted: 0 });
     expect(holder.size).toBe(0);
   });
+
+  test("release and delete over many messages run their 10-entry calls side by side, and read every Failed list", async () => {
+    // GIVEN 300 held messages and a server that answers each batch call after a few ms
+    let running = 0;
+    let most = 0;
+    const answerLater = (fail: (e: { ReceiptHandle: string }) => boolean) => async (input: Entries) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running -= 1;
+      return {
+        Successful: input.Entries.filter((e) => !fail(e)).map((e) => ({ Id: e.Id })),
+        Failed: input.Entries.filter(fail).map((e) => ({ Id: e.Id, Code: "ReceiptHandleIsInvalid", SenderFault: true, Message: "no" })),
+      };
+    };
+    sqsMock.on(DeleteMessageBatchCommand).callsFake(answerLater((e) => e.ReceiptHandle === "h7"));
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(answerLater((e) => e.ReceiptHandle === "h250"));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add(Array.from({ length: 300 }, (_, i) => held(`m${i}`, `h${i}`)));
+    // WHEN 100 are deleted and the rest released
+    const del = await holder.delete(Array.from({ length: 100 }, (_, i) => `m${i}`));
+    const deleteMost = most;
+    most = 0;
+    const rel = await holder.close();
+    // THEN the calls ran in parallel (not one after another), every entry was sent once,
+    // and the one Failed entry of each is reported, not counted as done
+    expect(deleteMost).toBeGreaterThan(1);
+    expect(most).toBeGreaterThan(1);
+    expect(deleted()).toHaveLength(100);
+    expect(del.deleted).toHaveLength(99);
+    expect(del.failed).toEqual([{ id: "m7", code: "ReceiptHandleIsInvalid" }]);
+    expect(rel.released).toBe(199);
+    expect(rel.failed).toBe(1);
+    // AND the message whose delete the server called invalid is lapsed: reported, not released
+    expect(holder.lapsed()).toEqual(["m7"]);
+  });
 });

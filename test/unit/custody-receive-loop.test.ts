@@ -33,12 +33,16 @@ describe("receiveInto end rule", () => {
     const end: LoopEnd = {};
     // WHEN the loop runs until empty
     const ids = await drain(holder, { untilEmpty: true, waitSeconds: 4, end });
-    // THEN it got past the first empty receive, ended after two more empties and a count of 0
+    // THEN it got past the first empty receive (its 1 s confirming poll returned m1, which
+    // starts the count again), ended after two more empties and a count of 0
     expect(ids).toEqual(["m1"]);
     expect(end).toMatchObject({ reason: "empty", visible: 0, inFlightElsewhere: 0 });
     expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(4);
-    // AND every receive was a long poll hiding messages for the holder's holdSeconds
-    for (const c of sqsMock.commandCalls(ReceiveMessageCommand)) expect(c.args[0].input).toMatchObject({ WaitTimeSeconds: 4, VisibilityTimeout: 30 });
+    // AND every receive was a long poll hiding messages for the holder's holdSeconds: the
+    // first empty one the full wait, the confirming one after it 1 s (never a short poll)
+    const calls = sqsMock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.WaitTimeSeconds)).toEqual([4, 1, 4, 1]);
+    for (const c of calls) expect(c).toMatchObject({ VisibilityTimeout: 30 });
     expect(holder.has("m1")).toBe(true);
     await holder.close();
   });
@@ -50,10 +54,28 @@ describe("receiveInto end rule", () => {
     const end: LoopEnd = {};
     // WHEN the caller asks for 20 s long polls (the default)
     await drain(holder, { untilEmpty: true, end });
-    // THEN two empty "20 s" polls are ten polls of 4 s, and only then the counts are asked
+    // THEN the first empty "20 s" poll is five polls of 4 s, the confirming one a 1 s long
+    // poll, and only then the counts are asked
     const waits = sqsMock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.WaitTimeSeconds);
-    expect(waits).toEqual(Array(10).fill(4));
+    expect(waits).toEqual([4, 4, 4, 4, 4, 1]);
     expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+    expect(end.reason).toBe("empty");
+    await holder.close();
+  });
+
+  test("concurrent receivers: once the polls out can complete the count, no confirming poll is launched", async () => {
+    // GIVEN a drained queue and four receivers
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(0));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    // WHEN the loop runs until empty
+    await drain(holder, { untilEmpty: true, waitSeconds: 1, receivers: 4, end });
+    // THEN the four polls out are the two empties (and more) the rule needs: no fifth
+    // poll was started after the first empty one; the counts were asked at the second
+    // empty and again once the polls still out had come back
+    expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(4);
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(2);
     expect(end.reason).toBe("empty");
     await holder.close();
   });

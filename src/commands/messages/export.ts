@@ -3,7 +3,7 @@ import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { idOf, type ReleaseOutcome } from "../../sqs/custody/holder.js";
 import { runPool } from "../../sqs/custody/pool.js";
 import { partialReason } from "../../sqs/custody/read-info.js";
-import { receiveInto, type LoopEnd } from "../../sqs/custody/receive-loop.js";
+import { DEFAULT_RECEIVERS, receiveInto, type LoopEnd } from "../../sqs/custody/receive-loop.js";
 import type { Held } from "../../sqs/messages.js";
 import type { CommandContext } from "../context.js";
 import { plural, stdoutFailed } from "../reading.js";
@@ -32,7 +32,7 @@ const HOLD_SECONDS = 60;
 export default async function exportMessages(ctx: CommandContext, [ref]: string[], opts: ExportOptions): Promise<void> {
   const { ui } = ctx;
   const max = positiveInt("--max", opts.max);
-  const concurrency = Math.min(positiveInt("--concurrency", opts.concurrency) ?? 4, 32);
+  const concurrency = Math.min(positiveInt("--concurrency", opts.concurrency) ?? DEFAULT_RECEIVERS, 32);
   const wait = durationFlag("--wait", opts.wait, { min: 1, max: Limits.wait.max });
   const toStdout = opts.file === "-";
   if (toStdout && opts.delete) {

@@ -10,6 +10,7 @@
  */
 import type { SqsContext } from "../client.js";
 import { changeVisibility, deleteHandles, type BatchOutcome, type Held } from "../messages.js";
+import { runPool } from "./pool.js";
 
 export interface HolderOptions {
   /** Seconds each heartbeat hides messages for (beats at about a third of it). */
@@ -46,8 +47,12 @@ interface Entry {
  * reach the server after the message became visible and was received by someone else.
  */
 const SAFETY_MS = 2_000;
-/** 10-entry calls in flight at once for a heartbeat or release over many messages. */
-const LANES = 8;
+/**
+ * 10-entry calls in flight at once for a heartbeat, release or delete over many messages.
+ * At 25 ms a call, releasing the 2,500 messages an export held took ~1 s at 8 lanes
+ * (bench/RESULTS.md, "speed", "receive-side defaults").
+ */
+const LANES = 16;
 
 /** The id a message is held under: its MessageId (a receipt handle only if a server omits it). */
 export function idOf(h: Held): string {
@@ -59,14 +64,26 @@ export function isExhausted(h: Held, maxReceiveCount: number | undefined): boole
   return maxReceiveCount !== undefined && (h.envelope.receiveCount ?? 0) >= maxReceiveCount;
 }
 
-/** changeVisibility over many handles, up to LANES batch calls at a time. */
-async function changeVisibilityWide(ctx: SqsContext, url: string, handles: string[], seconds: number): Promise<BatchOutcome> {
+/**
+ * A batch call (changeVisibility, deleteHandles: they read every Failed list and never
+ * throw) over many handles, one 10-entry call per task, LANES at a time through THE pool.
+ * No signal on purpose: a release or delete in hand is finished even after Ctrl-C.
+ */
+async function wide(handles: string[], call: (slice: string[]) => Promise<BatchOutcome>): Promise<BatchOutcome> {
+  if (handles.length <= 10) return call(handles);
   const slices: string[][] = [];
-  const size = Math.max(10, Math.ceil(handles.length / LANES / 10) * 10);
-  for (let i = 0; i < handles.length; i += size) slices.push(handles.slice(i, i + size));
-  const outs = await Promise.all(slices.map((s) => changeVisibility(ctx, url, s, seconds)));
-  return { ok: outs.flatMap((o) => o.ok), failed: outs.flatMap((o) => o.failed) };
+  for (let i = 0; i < handles.length; i += 10) slices.push(handles.slice(i, i + 10));
+  const out: BatchOutcome = { ok: [], failed: [] };
+  await runPool(slices, async (slice) => {
+    const r = await call(slice);
+    out.ok.push(...r.ok);
+    out.failed.push(...r.failed);
+  }, { concurrency: LANES });
+  return out;
 }
+
+const changeVisibilityWide = (ctx: SqsContext, url: string, handles: string[], seconds: number) =>
+  wide(handles, (s) => changeVisibility(ctx, url, s, seconds));
 
 export class Holder {
   private readonly entries = new Map<string, Entry>();
@@ -164,7 +181,7 @@ export class Holder {
       else byHandle.set(e.held.receiptHandle, id);
     }
     if (byHandle.size === 0) return out;
-    const res = await deleteHandles(this.ctx, this.url, [...byHandle.keys()]);
+    const res = await wide([...byHandle.keys()], (s) => deleteHandles(this.ctx, this.url, s));
     for (const handle of res.ok) {
       const id = byHandle.get(handle)!;
       this.entries.delete(id);

@@ -7,7 +7,14 @@
  *
  * END RULE (untilEmpty), the only place sqsctl decides a queue is "empty":
  *   1. EMPTY_POLLS (2) long polls in a row came back empty (one empty receive is never
- *      trusted: SQS returns false empties), AND
+ *      trusted: SQS returns false empties; empties of concurrent receivers count, each
+ *      is its own receive call), AND
+ *      the first empty one waited the caller's full `waitSeconds` (a wait longer than
+ *      MAX_POLL_SECONDS is served as P polls, all of which must come back empty), while
+ *      the ones after it are confirming polls of CONFIRM_SECONDS (1 s: still long polls,
+ *      which ask every server, never a short poll). A message from any poll resets it.
+ *      Once enough polls are out to complete the count, no more are launched, so the
+ *      end does not wait for polls it does not need.
  *   2. the queue's ApproximateNumberOfMessages, read after them, is 0.
  *   If the receives stay empty while the queue still counts visible messages, the loop
  *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
@@ -35,6 +42,14 @@ import type { Holder } from "./holder.js";
 export const MAX_POLL_SECONDS = 4;
 /** Empty long polls in a row before the queue's counts are asked. */
 export const EMPTY_POLLS = 2;
+/** The wait of a confirming poll (launched after an empty one): still a long poll, just shorter. */
+export const CONFIRM_SECONDS = 1;
+/**
+ * Concurrent receives a command runs by default (export, dlq inspect, the manual redrive).
+ * At 25 ms a call a raw SDK loop keeps gaining up to 16-32 receivers; 16 holds at most 160
+ * messages more in flight (bench/RESULTS.md, "speed", "receive-side defaults").
+ */
+export const DEFAULT_RECEIVERS = 16;
 /** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
 export const STALL_CHECKS = 3;
 
@@ -78,6 +93,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
   const wait = Math.ceil((opts.waitSeconds ?? 20) / pollsPerWait);
   const receivers = Math.max(1, opts.receivers ?? 1);
   const stallChecks = holder.opts.fifo ? 2 : STALL_CHECKS;
+  const emptiesToCheck = pollsPerWait + EMPTY_POLLS - 1;
   const inFlight = new Map<number, Promise<Result>>();
   let seq = 0;
   let yielded = 0;
@@ -92,7 +108,9 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     if (room <= 0) return false;
     claimed += room;
     const key = seq++;
-    const call = receiveOnce(ctx, url, { max: room, waitSeconds: wait, visibilityTimeout: holder.holdSeconds }, opts.label).then(
+    // After an empty poll, the next ones only confirm it (see the END RULE above).
+    const waitSeconds = opts.untilEmpty && empties >= pollsPerWait ? Math.min(wait, CONFIRM_SECONDS) : wait;
+    const call = receiveOnce(ctx, url, { max: room, waitSeconds, visibilityTimeout: holder.holdSeconds }, opts.label).then(
       (batch): Result => ({ key, asked: room, batch }),
       (err: unknown): Result => ({ key, asked: room, err }),
     );
@@ -121,7 +139,10 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
   try {
     for (;;) {
       if (opts.signal?.aborted) done ??= "aborted";
-      while (!done && inFlight.size < receivers && launch());
+      // Once polls came back empty, launch only the confirming polls the rule still needs
+      // (polls already out count when they come back): no extra second in hand at the end.
+      const enough = () => opts.untilEmpty && empties > 0 && empties + inFlight.size >= emptiesToCheck;
+      while (!done && inFlight.size < receivers && !enough() && launch());
       if (inFlight.size === 0) break;
       const r = await Promise.race(inFlight.values());
       inFlight.delete(r.key);
@@ -136,7 +157,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       if (done) continue;
       if (!r.batch?.length) {
         empties += 1;
-        if (opts.untilEmpty && empties >= EMPTY_POLLS * pollsPerWait) {
+        if (opts.untilEmpty && empties >= emptiesToCheck) {
           await checkEnd();
           checkedWithCallsInHand = inFlight.size > 0;
         }

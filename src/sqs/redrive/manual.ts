@@ -5,7 +5,7 @@ import { Holder } from "../custody/holder.js";
 import type { MoveJournal } from "../custody/journal.js";
 import { moveHeld, type MoveFailure, type MoveOutcome, type MoveTarget } from "../custody/mover.js";
 import { RateLimiter, runPool, sleep, type ConcurrencyControl } from "../custody/pool.js";
-import { receiveInto, type LoopEnd } from "../custody/receive-loop.js";
+import { DEFAULT_RECEIVERS, receiveInto, type LoopEnd } from "../custody/receive-loop.js";
 import type { ForeignJournals } from "./foreign.js";
 
 /** Where one message goes, or why it stays in the DLQ. */
@@ -154,11 +154,13 @@ class Run {
     const stop = new AbortController();
     const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, stop.signal]) : stop.signal;
     const concurrency = this.opts.concurrency ?? 8;
-    const receivers = typeof concurrency === "number" ? concurrency : Math.max(1, concurrency.current());
+    // A fixed --concurrency is the user's; the adaptive default paces the moves, and receives
+    // start at least at THE receive default (a receive costs the same at any sending pace).
+    const receivers = typeof concurrency === "number" ? concurrency : Math.max(DEFAULT_RECEIVERS, concurrency.current());
     const batches = receiveInto(this.ctx, this.opts.source.url, this.holder, {
       untilEmpty: true,
       receivers,
-      waitSeconds: this.opts.waitSeconds ?? 2,
+      waitSeconds: this.opts.waitSeconds ?? 1,
       signal,
       end: this.end,
       label: this.opts.source.name,
