@@ -22,11 +22,19 @@ export interface SnapshotOptions {
   maxReceiveCount?: number | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: { scanned: number; matched: number }) => void) | undefined;
+  /**
+   * Streaming: each matching envelope is handed here as it arrives and NOT kept in
+   * `messages` (left empty), and the holder keeps lean records (no body, no attributes):
+   * for scans that only count (dlq inspect --group-by). A throw ends the scan like `filter`'s.
+   */
+  onMatch?: ((env: Envelope) => void) | undefined;
 }
 
 export interface Snapshot {
-  /** Matching messages in the order received, one per MessageId. */
+  /** Matching messages in the order received, one per MessageId (empty with `onMatch`). */
   messages: Held[];
+  /** Matching messages (kept in `messages`, or handed to `onMatch`). */
+  matched: number;
   /** Distinct messages received. */
   scanned: number;
   /** Why the scan ended (the receive loop's end rule: custody/receive-loop.ts). */
@@ -49,11 +57,12 @@ export interface Snapshot {
  */
 export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotOptions = {}): Promise<Snapshot> {
   const fifo = opts.fifo ?? url.endsWith(".fifo");
-  const held = new Holder(ctx, url, { holdSeconds: opts.visibilitySeconds ?? 60, fifo, maxReceiveCount: opts.maxReceiveCount });
+  const held = new Holder(ctx, url, { holdSeconds: opts.visibilitySeconds ?? 60, fifo, maxReceiveCount: opts.maxReceiveCount, lean: opts.onMatch !== undefined });
   const messages: Held[] = [];
   const end: LoopEnd = {};
   let scanned = 0;
-  const full = () => opts.limit !== undefined && messages.length >= opts.limit;
+  let matched = 0;
+  const full = () => opts.limit !== undefined && matched >= opts.limit;
   try {
     const batches = receiveInto(ctx, url, held, {
       // Without a filter every message counts toward the limit: the loop can stop at it.
@@ -67,9 +76,13 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
     for await (const batch of batches) {
       for (const h of batch) {
         scanned += 1;
-        if (!full() && (!opts.filter || opts.filter(h.envelope))) messages.push(h);
+        if (!full() && (!opts.filter || opts.filter(h.envelope))) {
+          matched += 1;
+          if (opts.onMatch) opts.onMatch(h.envelope);
+          else messages.push(h);
+        }
       }
-      opts.onProgress?.({ scanned, matched: messages.length });
+      opts.onProgress?.({ scanned, matched });
       if (full()) break;
     }
   } catch (err) {
@@ -79,6 +92,7 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
   const ended: Snapshot["ended"] = full() || end.reason === "max" ? "limit" : end.reason === "aborted" ? "interrupted" : end.reason === "stalled" ? "stalled" : "empty";
   return {
     messages,
+    matched,
     scanned,
     ended,
     partial: ended === "limit" || ended === "interrupted" ? undefined : partialReason(end, fifo),

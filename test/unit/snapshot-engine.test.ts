@@ -12,6 +12,9 @@ import type { SqsContext } from "../../src/sqs/client.js";
 import { MoveJournal, moveState } from "../../src/sqs/custody/journal.js";
 import { runManualRedrive } from "../../src/sqs/redrive/manual.js";
 import { takeSnapshot } from "../../src/sqs/snapshot.js";
+import { compileExpression } from "../../src/core/filter.js";
+import { TriageAggregator } from "../../src/core/triage.js";
+import type { Envelope } from "../../src/core/envelope.js";
 
 const sqsMock = mockClient(SQSClient);
 let client: SQSClient;
@@ -44,6 +47,71 @@ describe("takeSnapshot", () => {
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
     const entries = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!);
     expect(entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]).sort()).toEqual([["h1-again", 0], ["h2", 0], ["h3", 0]]);
+  });
+});
+
+describe("takeSnapshot with onMatch (dlq inspect --group-by)", () => {
+  const err = (id: string, handle: string, type: string, receives: string) => ({
+    MessageId: id,
+    ReceiptHandle: handle,
+    Body: JSON.stringify({ errorType: type, pad: "x".repeat(500) }),
+    Attributes: { ApproximateReceiveCount: receives, SentTimestamp: "1700000000000" },
+    MessageAttributes: { trace: { DataType: "String", StringValue: `t-${id}` } },
+  });
+  const deliveries = () =>
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [err("m1", "h1", "Timeout", "1"), err("m2", "h2", "Auth", "3")] })
+      .resolvesOnce({ Messages: [err("m1", "h1-again", "Timeout", "2"), err("m3", "h3", "Timeout", "1")] })
+      .resolves({ Messages: [] });
+
+  test("holds no body or attributes, counts the same groups and samples as the kept snapshot, and releases the same handles", async () => {
+    sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0" } });
+    const groupBy = compileExpression("json.errorType", "--group-by");
+    const opts = { concurrency: 1, waitSeconds: 0, maxReceiveCount: 3 };
+
+    // GIVEN the old way: every envelope kept, grouped after the scan
+    deliveries();
+    const kept = await takeSnapshot(ctx(), "http://mock/q", opts);
+    const before = new TriageAggregator({ groupBy });
+    for (const h of kept.messages) before.add(h.envelope);
+    expect(kept.held.get("m1")!.envelope.body).toContain("Timeout"); // the old holder keeps bodies
+    const keptRelease = await kept.release();
+    const keptHandles = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.ReceiptHandle)).sort();
+
+    // WHEN the same deliveries are scanned streaming into an aggregator
+    sqsMock.resetHistory();
+    deliveries();
+    const seen: Envelope[] = [];
+    const after = new TriageAggregator({ groupBy });
+    const snap = await takeSnapshot(ctx(), "http://mock/q", { ...opts, onMatch: (env) => { seen.push(env); after.add(env); } });
+
+    // THEN nothing is kept in messages, and the held records carry no body, no attributes, no raw Body
+    expect(snap.messages).toEqual([]);
+    expect(snap).toMatchObject({ matched: 3, scanned: 3, ended: "empty" });
+    expect(seen.map((e) => e.messageId)).toEqual(["m1", "m2", "m3"]);
+    for (const id of snap.held.ids()) {
+      const h = snap.held.get(id)!;
+      expect(h.envelope.body).toBe("");
+      expect(h.envelope.messageAttributes).toBeUndefined();
+      expect(h.raw.Body).toBeUndefined();
+      expect(h.raw.MessageAttributes).toBeUndefined();
+      expect(Object.keys(h.envelope).sort()).toEqual(["body", "messageId", "receiveCount"]);
+    }
+    // AND custody still has what it needs: the newest handle, the receive count (the peek guard keeps m2, at 3 of 3, hidden)
+    expect(snap.held.get("m1")).toMatchObject({ receiptHandle: "h1-again", envelope: { receiveCount: 2 } });
+    expect(snap.held.exhausted("m2")).toBe(true);
+    // AND the groups (counts, first/last seen, sources, receive counts, samples) are unchanged
+    expect(after.result(1_700_000_100_000)).toEqual(before.result(1_700_000_100_000));
+    expect(after.result(1_700_000_100_000).map((g) => [g.key, g.count])).toEqual([["Timeout", 2], ["Auth", 1]]);
+    // AND the release is the same as before: same handles, m2 kept hidden
+    const released = await snap.release();
+    expect(released).toEqual(keptRelease);
+    expect(released).toEqual({ released: 2, failed: 0, keptExhausted: 1 });
+    const handles = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.ReceiptHandle)).sort();
+    expect(handles).toEqual(keptHandles);
+    expect(handles).toEqual(["h1-again", "h3"]);
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
   });
 });
 

@@ -40,10 +40,15 @@ export interface InspectSummary {
 export function summarise(dlq: string, messages: Envelope[], scanned: number, complete: boolean, fallbackSources: string[]): InspectSummary {
   const all = new TriageAggregator({ knownSources: fallbackSources });
   for (const m of messages) all.add(m);
+  return summaryFrom(dlq, all, scanned, complete);
+}
+
+/** The summary from a one-group aggregator already fed (a streaming scan feeds it as messages arrive). */
+export function summaryFrom(dlq: string, all: TriageAggregator, scanned: number, complete: boolean): InspectSummary {
   const g = all.result()[0];
   return {
     dlq,
-    messages: messages.length,
+    messages: all.total,
     scanned,
     complete,
     oldestSentAt: g?.firstSeen ?? null,
@@ -85,6 +90,21 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   if (dlq.fifo) ui.info("FIFO: while a message is held, later messages of its group are not returned, so only the first message of each group may be seen.");
   const sources = (await findDeadLetterSources(sqs, dlq)).map((s) => s.name);
 
+  // A group-by needs counts, not bodies: unless --save wants every message, each envelope
+  // is counted as it arrives and the holder keeps lean records (no body), so memory does
+  // not grow with the bodies of a large DLQ. Output never lists messages with --group-by.
+  const streaming = groupBy !== undefined && !opts.save;
+  const summaryAgg = new TriageAggregator({ knownSources: sources });
+  const groupAgg = new TriageAggregator({ groupBy, knownSources: sources });
+  const sampleFilter = plan.sample !== undefined ? filter : undefined;
+  const onMatch = streaming
+    ? (env: Envelope) => {
+        if (sampleFilter && !sampleFilter(env)) return;
+        summaryAgg.add(env);
+        groupAgg.add(env);
+      }
+    : undefined;
+
   const spin = await progress(ui, `Scanning ${dlq.name} (${plural(before, "message")} visible)…`);
   const snap = await takeSnapshot(sqs, dlq.url, {
     limit,
@@ -94,6 +114,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     fifo: dlq.fifo,
     maxReceiveCount: ownPolicy?.maxReceiveCount,
     signal: ctx.signal,
+    onMatch,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
   });
   let released;
@@ -102,22 +123,21 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     const looked = snap.messages.map((h) => h.envelope);
     const messages = plan.sample !== undefined && filter ? looked.filter(filter) : looked;
     const complete = snap.ended === "empty" && snap.partial === undefined;
-    const summary = summarise(dlq.name, messages, snap.scanned, complete, sources);
+    const summary = streaming ? summaryFrom(dlq.name, summaryAgg, snap.scanned, complete) : summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
     // Interrupted: no further call before the release (the second count is skipped).
     const countedAfter: triage.QueueCounts | undefined = ctx.signal.aborted
       ? undefined
       : { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
     const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
-    const insight = triage.triageOf(messages, {
-      groupBy,
-      knownSources: sources,
+    const shape = {
       now: countedAfter?.at ?? Date.now(),
-      scanned: plan.sample !== undefined ? looked.length : snap.scanned,
+      scanned: plan.sample !== undefined ? snap.matched : snap.scanned,
       approximateTotal: triage.totalOf(countedBefore).total,
       sampled: plan.sample !== undefined && !complete,
       fifo: dlq.fifo,
-    });
+    };
+    const insight = streaming ? triage.triageFrom(groupAgg, shape) : triage.triageOf(messages, { ...shape, groupBy, knownSources: sources });
     if (plan.reportPath) {
       triage.writeReport(ctx, plan.reportPath, opts.force === true, insight, {
         queue: { name: dlq.name, url: dlq.url },

@@ -100,6 +100,14 @@ export function triageOf(
 ): Triage {
   const agg = new TriageAggregator({ groupBy: opts.groupBy, knownSources: opts.knownSources });
   for (const m of messages) agg.add(m);
+  return triageFrom(agg, opts);
+}
+
+/** The insight from an aggregator already fed (streaming scans feed it as messages arrive). */
+export function triageFrom(
+  agg: TriageAggregator,
+  opts: { now: number; scanned: number; approximateTotal: number; sampled: boolean; fifo: boolean },
+): Triage {
   return {
     groups: agg.result(opts.now),
     timeline: agg.timeline({ now: opts.now, basis: opts.fifo ? "moved-to-dlq" : "sent" }),

@@ -18,6 +18,12 @@ export interface HolderOptions {
   fifo: boolean;
   /** From the redrive policy: an exhausted message (receiveCount >= this) is never released early. */
   maxReceiveCount?: number | undefined;
+  /**
+   * Keep only what custody needs (MessageId, receipt handle, receiveCount): the body and
+   * attributes are dropped from the held record. For scans that count and never hand a
+   * held message on (dlq inspect --group-by). `add` still returns the full messages.
+   */
+  lean?: boolean;
 }
 
 export interface ReleaseOutcome {
@@ -62,6 +68,16 @@ export function idOf(h: Held): string {
 /** True when this receive used the message's last attempt: the next receive of it, by anyone, moves it to the DLQ. */
 export function isExhausted(h: Held, maxReceiveCount: number | undefined): boolean {
   return maxReceiveCount !== undefined && (h.envelope.receiveCount ?? 0) >= maxReceiveCount;
+}
+
+/** A held record without body or attributes: what renew, release, delete and the peek guard read. */
+export function leanHeld(h: Held): Held {
+  const { messageId, receiveCount } = h.envelope;
+  return {
+    receiptHandle: h.receiptHandle,
+    envelope: { body: "", ...(messageId !== undefined ? { messageId } : {}), ...(receiveCount !== undefined ? { receiveCount } : {}) },
+    raw: { MessageId: h.raw.MessageId, ReceiptHandle: h.receiptHandle },
+  };
 }
 
 /**
@@ -119,13 +135,14 @@ export class Holder {
     const deadline = Date.now() + this.opts.holdSeconds * 1000;
     for (const h of batch) {
       const id = idOf(h);
+      const kept = this.opts.lean ? leanHeld(h) : h;
       const known = this.entries.get(id);
       if (known) {
-        Object.assign(known, { held: h, deadline, lapsed: false });
+        Object.assign(known, { held: kept, deadline, lapsed: false });
         this.redelivered += 1;
       }
       else {
-        this.entries.set(id, { held: h, deadline, lapsed: false });
+        this.entries.set(id, { held: kept, deadline, lapsed: false });
         fresh.push(h);
       }
     }
