@@ -207,9 +207,15 @@ describe("dlq redrive --strategy manual through faults", () => {
         { env: envVia(proxy), timeoutMs: 150_000 },
       );
       expect([0, 1], r.stderr).toContain(r.code);
-      const summary = JSON.parse(r.stdout) as RedriveSummary;
+      // A call that failed every SDK attempt through the faults ends the run with an error (exit 1)
+      // and no summary: the journal keeps its unknown-outcome sends for the next run to report.
+      // Nothing may be lost either way, which the counts below check.
+      const ended = r.stdout.trim() === "" ? "error" : "summary";
+      if (ended === "error") expect(r.stderr).toMatch(/error:/);
+      const summary = (ended === "summary" ? JSON.parse(r.stdout) : undefined) as RedriveSummary | undefined;
       // Exit 1 whenever something is left in the DLQ (issue 15 #4): failed, sent-not-deleted, or not reachable.
-      expect(r.code).toBe(summary.failed || summary.sentNotDeleted || summary.inFlightElsewhere || summary.unreachable || summary.noTargetTotal ? 1 : 0);
+      if (summary) expect(r.code).toBe(summary.failed || summary.sentNotDeleted || summary.inFlightElsewhere || summary.unreachable || summary.noTargetTotal ? 1 : 0);
+      else expect(r.code).toBe(1);
       expect(proxy.totalInjected()).toBeGreaterThan(5);
 
       // THEN every message is in the DLQ or the target: the counts add up
@@ -225,8 +231,10 @@ describe("dlq redrive --strategy manual through faults", () => {
       const lost = bodies.map((b) => b.split(" ")[0]!).filter((id) => !inDlq.has(id) && !inTarget.has(id));
       expect(lost).toEqual([]);
       const duplicates = copies - N;
-      expect(duplicates).toBeLessThanOrEqual(summary.duplicates);
-      expect(inTarget.size).toBeGreaterThanOrEqual(summary.moved);
+      if (summary) {
+        expect(duplicates).toBeLessThanOrEqual(summary.duplicates);
+        expect(inTarget.size).toBeGreaterThanOrEqual(summary.moved);
+      }
       // AND attributes are kept
       expect(targetMsgs.every((m) => m.MessageAttributes?.n?.StringValue === idOf(m).slice(2))).toBe(true);
       if (fifo) {
