@@ -9,7 +9,7 @@ import type { SqsContext } from "../sqs/client.js";
 import { Journal, MoveJournal, moveState, newMoveJournalPath, type JournalBinding } from "../sqs/custody/journal.js";
 import { moveHeld, type MoveTarget } from "../sqs/custody/mover.js";
 import { deleteHandles, type Held } from "../sqs/messages.js";
-import type { Holder } from "./holder.js";
+import type { BrowseSelection } from "../sqs/custody/selection.js";
 
 export interface Failure {
   id: string;
@@ -31,7 +31,7 @@ export interface DeleteOutcome {
  * still ours. An abort stops between batches of 10; the rest stay held (and are
  * released on the way out), counted in `skipped`.
  */
-export async function deleteSelected(sqs: SqsContext, holder: Holder, ids: string[], signal?: AbortSignal): Promise<DeleteOutcome> {
+export async function deleteSelected(sqs: SqsContext, holder: BrowseSelection, ids: string[], signal?: AbortSignal): Promise<DeleteOutcome> {
   const v = await holder.verify(ids);
   const result: DeleteOutcome = { deleted: [], failed: [], missing: v.missing, refetched: v.refetched, skipped: 0 };
   for (let i = 0; i < v.ready.length; i += 10) {
@@ -81,7 +81,7 @@ export interface RedriveOutcome {
  */
 export async function redriveSelected(
   sqs: SqsContext,
-  holder: Holder,
+  holder: BrowseSelection,
   ids: string[],
   target: RedriveTarget,
   signal?: AbortSignal,
@@ -120,7 +120,7 @@ export async function redriveSelected(
 }
 
 /** A journal for one browse redrive, bound to this endpoint + account + queue like dlq redrive's. */
-function openBrowseJournal(sqs: SqsContext, holder: Holder, env: Record<string, string | undefined>): MoveJournal {
+function openBrowseJournal(sqs: SqsContext, holder: BrowseSelection, env: Record<string, string | undefined>): MoveJournal {
   const binding: JournalBinding = { kind: "redrive", endpoint: sqs.endpoint, account: holder.url.split("/").at(-2) ?? "", queue: holder.url };
   const name = holder.url.split("/").at(-1) ?? "queue";
   const file = newMoveJournalPath(env, binding, name);

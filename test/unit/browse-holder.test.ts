@@ -10,7 +10,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { redriveSelected, deleteSelected } from "../../src/browse/actions.js";
-import { Holder } from "../../src/browse/holder.js";
+import { BrowseSelection as Holder } from "../../src/sqs/custody/selection.js";
 import type { SelectionOptions } from "../../src/sqs/custody/selection.js";
 import { dedupIdFor, moveEntry, packBatches } from "../../src/sqs/custody/mover.js";
 import { mkdtempSync } from "node:fs";
