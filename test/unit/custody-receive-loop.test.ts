@@ -80,6 +80,32 @@ describe("receiveInto end rule", () => {
     await holder.close();
   });
 
+  test("a receive still in hand when the counts say 0 brings messages back: they are yielded, not held until close (FIFO unblocked by a delete)", async () => {
+    // GIVEN three receivers: two polls come back empty at once, the third answers later
+    // with a message (on FIFO, the next of a group a delete has just unblocked)
+    let n = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(async () => {
+      const mine = ++n;
+      if (mine === 3) {
+        await new Promise((r) => setTimeout(r, 50));
+        return { Messages: [msg("late")] };
+      }
+      return { Messages: [] };
+    });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(0));
+    const holder = new Holder(ctx(), "http://mock/q.fifo", { holdSeconds: 30, fifo: true });
+    const end: LoopEnd = {};
+    // WHEN the loop runs until empty
+    const ids = await drain(holder, { untilEmpty: true, waitSeconds: 1, receivers: 3, end });
+    // THEN the count of 0 taken while the third call was out did not end the loop with
+    // "late" in hand and never handed on: it was yielded, and the rule ran again after it
+    expect(ids).toEqual(["late"]);
+    expect(end.reason).toBe("empty");
+    expect(sqsMock.commandCalls(ReceiveMessageCommand).length).toBeGreaterThan(3);
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand).length).toBeGreaterThanOrEqual(2);
+    await holder.close();
+  });
+
   test("empty receives while the queue still counts visible messages: stalled, and said to be partial", async () => {
     // GIVEN a FIFO queue whose other group members are blocked behind the head we hold
     sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [msg("head")] }).resolves({ Messages: [] });

@@ -16,6 +16,9 @@
  *      Once enough polls are out to complete the count, no more are launched, so the
  *      end does not wait for polls it does not need.
  *   2. the queue's ApproximateNumberOfMessages, read after them, is 0.
+ *   3. no receive still in hand at that moment brings back a message new to the holder
+ *      (if one does, the end is withdrawn: its messages are yielded and the count of
+ *      empty polls starts again).
  *   If the receives stay empty while the queue still counts visible messages, the loop
  *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
  *   blocks the rest of its group for as long as it is held) with nothing leaving the
@@ -154,7 +157,16 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       }
       // Custody first, whatever happens next: what a receive returned is held (and released on close).
       const fresh = holder.add(r.batch ?? []);
-      if (done) continue;
+      // A call still in hand when the end rule said "empty" (or "stalled") came back with
+      // messages: the queue was not empty after all (on FIFO, a delete just unblocked a
+      // group). They are handed on, not held silently until close releases them (which
+      // reported the run complete with those messages still in the queue), and the
+      // count of empties starts again. Any other end (max, abort, error) only holds them.
+      if (done && !((done === "empty" || done === "stalled") && fresh.length)) continue;
+      if (done) {
+        done = undefined;
+        checkedWithCallsInHand = false;
+      }
       if (!r.batch?.length) {
         empties += 1;
         if (opts.untilEmpty && empties >= emptiesToCheck) {
