@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CreateQueueCommand, GetQueueAttributesCommand, type Message } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { startCli } from "../helpers/spawn.js";
 import { startFaultProxy, type FaultConfig, type FaultProxy } from "../helpers/fault-proxy.js";
 import { startTestServer, type TestServer } from "../helpers/local-server.js";
 import { counts, drain, seed, tally, waitUntilNoneInFlight } from "../helpers/queue-state.js";
@@ -158,6 +159,9 @@ interface RedriveSummary {
   moved: number;
   failed: number;
   duplicates: number;
+  possibleDuplicates: number;
+  ended: string;
+  error?: string;
   sentNotDeleted?: number;
   inFlightElsewhere?: number;
   unreachable?: number;
@@ -207,15 +211,16 @@ describe("dlq redrive --strategy manual through faults", () => {
         { env: envVia(proxy), timeoutMs: 150_000 },
       );
       expect([0, 1], r.stderr).toContain(r.code);
-      // A call that failed every SDK attempt through the faults ends the run with an error (exit 1)
-      // and no summary: the journal keeps its unknown-outcome sends for the next run to report.
-      // Nothing may be lost either way, which the counts below check.
-      const ended = r.stdout.trim() === "" ? "error" : "summary";
-      if (ended === "error") expect(r.stderr).toMatch(/error:/);
-      const summary = (ended === "summary" ? JSON.parse(r.stdout) : undefined) as RedriveSummary | undefined;
+      // One JSON summary on stdout however the run ends: a call that failed every SDK attempt
+      // through the faults ends it with an error (exit 1), after the summary of what was done.
+      const summary = JSON.parse(r.stdout) as RedriveSummary;
+      if (summary.ended === "error") {
+        expect(summary.error).toBeTruthy();
+        expect(r.stderr).toMatch(/error:/);
+        expect(r.code).toBe(1);
+      }
       // Exit 1 whenever something is left in the DLQ (issue 15 #4): failed, sent-not-deleted, or not reachable.
-      if (summary) expect(r.code).toBe(summary.failed || summary.sentNotDeleted || summary.inFlightElsewhere || summary.unreachable || summary.noTargetTotal ? 1 : 0);
-      else expect(r.code).toBe(1);
+      else expect(r.code).toBe(summary.failed || summary.sentNotDeleted || summary.inFlightElsewhere || summary.unreachable || summary.noTargetTotal ? 1 : 0);
       expect(proxy.totalInjected()).toBeGreaterThan(5);
 
       // THEN every message is in the DLQ or the target: the counts add up
@@ -231,10 +236,8 @@ describe("dlq redrive --strategy manual through faults", () => {
       const lost = bodies.map((b) => b.split(" ")[0]!).filter((id) => !inDlq.has(id) && !inTarget.has(id));
       expect(lost).toEqual([]);
       const duplicates = copies - N;
-      if (summary) {
-        expect(duplicates).toBeLessThanOrEqual(summary.duplicates);
-        expect(inTarget.size).toBeGreaterThanOrEqual(summary.moved);
-      }
+      expect(duplicates).toBeLessThanOrEqual(summary.duplicates);
+      expect(inTarget.size).toBeGreaterThanOrEqual(summary.moved);
       // AND attributes are kept
       expect(targetMsgs.every((m) => m.MessageAttributes?.n?.StringValue === idOf(m).slice(2))).toBe(true);
       if (fifo) {
@@ -293,3 +296,70 @@ describe("export --delete through faults (issue 15 #4)", () => {
     }
   }, 300_000);
 });
+
+describe("a manual redrive that an error stops part-way", () => {
+  for (const output of ["json", "table"] as const) {
+    test(`-o ${output}: the summary of what was done comes with the error (exit 1), and it adds up`, async () => {
+      // GIVEN a DLQ of N messages whose redrive is under way through the proxy
+      const N = 1_000;
+      const dlq = await createQueue(`stop-dlq-${output}`);
+      const target = await createQueue(`stop-src-${output}`, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }) });
+      const bodies = Array.from({ length: N }, (_, i) => `s-${i} payload`);
+      await seed(server.client, dlq.url, bodies, (i) => ({ MessageAttributes: { n: { DataType: "Number", StringValue: String(i) } } }), 16);
+      proxy = await startFaultProxy(server.endpoint, { seed: 61 });
+      const journal = join(dir, `stop-${output}.journal`);
+      const run = startCli(
+        ["dlq", "redrive", `stop-dlq-${output}`, "--to", `stop-src-${output}`, "--strategy", "manual", "--yes", "--journal", journal, "--hold", "5s", "--rate", "100", "-o", output],
+        { env: envVia(proxy), timeoutMs: 120_000 },
+      );
+      await until(async () => (await counts(server.client, target.url)).total >= 50);
+
+      // WHEN from now on every receive is refused (503) before it reaches the server, so
+      // one fails all of its SDK attempts: the run cannot go on
+      proxy.configure({ seed: 61, actions: { ReceiveMessage: { unavailable: 1 } } });
+      const r = await run.done;
+
+      // THEN it exits 1 with the error, after a summary of what it did before it
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^error: .*ServiceUnavailable/m);
+      expect(r.stderr).toContain(`hint: Re-run the same command (journal ${journal})`);
+      let summary: { moved: number; duplicates: number };
+      if (output === "json") {
+        const json = JSON.parse(r.stdout) as RedriveSummary;
+        expect(json).toMatchObject({ ended: "error", error: expect.stringMatching(/ServiceUnavailable/), failed: 0 });
+        summary = json;
+      } else {
+        // The text summary on stderr, without the check mark of a run that finished.
+        expect(r.stdout).toBe("");
+        expect(r.stderr).not.toMatch(/✔/);
+        const moved = /^stopped by an error after moving (\d+) messages? from /m.exec(r.stderr)?.[1];
+        const duplicates = /^ {2}duplicates +(\d+)/m.exec(r.stderr)?.[1];
+        expect(r.stderr).toMatch(/^ {2}failed +0$/m);
+        summary = { moved: Number(moved), duplicates: Number(duplicates) };
+      }
+      expect(summary.moved).toBeGreaterThanOrEqual(50);
+      expect(summary.moved).toBeLessThan(N);
+      // Nothing is left hidden: what it held is visible in the DLQ again.
+      expect((await counts(server.client, dlq.url)).inFlight).toBe(0);
+
+      // AND the counts add up: none lost, every extra copy counted as a possible duplicate
+      const inDlq = tally((await drain(server.client, dlq.url)).map(idOf));
+      const inTarget = tally((await drain(server.client, target.url)).map(idOf));
+      const lost = bodies.map((b) => b.split(" ")[0]!).filter((id) => !inDlq.has(id) && !inTarget.has(id));
+      expect(lost).toEqual([]);
+      const copies = [...inDlq.values(), ...inTarget.values()].reduce((a, b) => a + b, 0);
+      expect(copies - N).toBeLessThanOrEqual(summary.duplicates);
+      expect(inTarget.size).toBeGreaterThanOrEqual(summary.moved);
+      expect(inDlq.size + summary.moved).toBeGreaterThanOrEqual(N);
+    }, 150_000);
+  }
+});
+
+/** Polls `cond` every 20 ms (up to 30 s). */
+async function until(cond: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error("condition not reached in 30 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -133,17 +133,24 @@ describe("tail and receive", () => {
 });
 
 describe("releases that fail on the first try", () => {
+  // Within what THE retry policy promises, so "nothing in flight after exit" holds on every run:
+  // an entry gets 7 tries (custody/retry.ts) and a call 5 SDK attempts. At 10% of entries and 7%
+  // of calls failing, an entry fails all 7 tries once in 10 million and a release call all 5
+  // attempts once in 600,000: about 1 run in 10,000 over these 300 messages. (At the 25% and 15%
+  // used before, that was about 1 run in 50: retry.ts documents 1 in 16,000 an entry at 25%,
+  // and such an entry is only released with a 1 s timeout, so it was still in flight at the check;
+  // seen once under Node 24 in a clean-clone CI run.)
   const flakyReleases = () =>
     proxy.configure({
       seed: 9,
       actions: {
         ReceiveMessage: { delay: 1, delayMs: 250, delayWhen: "after" },
-        ChangeMessageVisibilityBatch: { entryFail: 0.25, internal: 0.1, drop: 0.05 },
+        ChangeMessageVisibilityBatch: { entryFail: 0.1, internal: 0.05, drop: 0.02 },
       },
     });
   const restore = () => proxy.configure({ seed: 5, actions: { ReceiveMessage: { delay: 1, delayMs: 250, delayWhen: "after" } } });
 
-  when("messages")("tail, SIGINT, with 25% of release entries failing: still nothing in flight after exit", async () => {
+  when("messages")("tail, SIGINT, with 10% of release entries failing: still nothing in flight after exit", async () => {
     const q = await queueWith(80);
     flakyReleases();
     try {
@@ -158,7 +165,7 @@ describe("releases that fail on the first try", () => {
     }
   });
 
-  when("dlq")("dlq inspect --all, SIGTERM, with 25% of release entries failing: counts as they were", async () => {
+  when("dlq")("dlq inspect --all, SIGTERM, with 10% of release entries failing: counts as they were", async () => {
     const dlq = await queueWith(300);
     flakyReleases();
     try {

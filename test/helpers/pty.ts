@@ -6,6 +6,7 @@
  * in raw mode), close the terminal (`hangup()`: the kernel sends SIGHUP, as when a
  * window is closed or ssh drops), and read the screen or the raw bytes written.
  */
+import { closeSync, constants, openSync } from "node:fs";
 import pty from "@lydell/node-pty";
 import xterm from "@xterm/headless";
 import { BIN } from "./cli.js";
@@ -68,24 +69,63 @@ export function runInPty(args: string[], opts: PtyOptions): PtyRun {
   const script = `${opts.zeroSize ? "stty cols 0 rows 0; " : ""}exec ${command}${opts.stdoutFile ? ` > ${quote(opts.stdoutFile)}` : ""}`;
   const spawnOpts = { cols, rows, env, ...(opts.cwd ? { cwd: opts.cwd } : {}) };
   const child = viaShell ? pty.spawn("/bin/sh", ["-c", script], spawnOpts) : pty.spawn(process.execPath, [BIN, ...args], spawnOpts);
+  // node-pty on Linux can drop the last bytes a process writes just before it exits (the
+  // master sees the hang-up before it has read them: microsoft/node-pty#72, #726), so a final
+  // "Released 5 messages" went missing at random. Holding the terminal's other end open here
+  // keeps that hang-up from happening: the master reads every byte, and node-pty ends the
+  // read side on its own once the process has exited.
+  let slave: number | undefined;
+  try {
+    slave = openSync((child as unknown as { ptsName: string }).ptsName, constants.O_RDWR | constants.O_NOCTTY);
+  } catch {
+    slave = undefined; // already gone (the process exited at once): nothing left to read
+  }
+  const closeSlave = () => {
+    if (slave === undefined) return;
+    try {
+      closeSync(slave);
+    } catch {
+      // already closed
+    }
+    slave = undefined;
+  };
   const term = new xterm.Terminal({ cols, rows, scrollback: 5000, allowProposedApi: true });
   let pending = 0;
   let raw = "";
   let count = 0;
   const keepRaw = opts.keepRaw ?? 1_000_000;
+  // xterm parses what it is given later, in chunks: `pending` counts the writes not yet on
+  // the screen, and `onParsed` runs the waiters once it is back to 0.
+  let parsedWaiters: Array<() => void> = [];
+  const onParsed = () => {
+    if (pending !== 0) return;
+    const waiters = parsedWaiters;
+    parsedWaiters = [];
+    for (const w of waiters) w();
+  };
   child.onData((d) => {
     count += d.length;
     if (raw.length < keepRaw) raw += d;
     pending += 1;
-    term.write(d, () => (pending -= 1));
+    term.write(d, () => {
+      pending -= 1;
+      onParsed();
+    });
   });
   let exitCode: number | undefined;
   let exitSignal: number | undefined;
   const exitWaiters: Array<(code: number) => void> = [];
+  // node-pty reports the exit after the terminal's last bytes were read, but they may not be
+  // parsed yet: the exit counts (for `exited()` and `waitFor`) once the screen shows them, so
+  // a test that reads the screen right after `exited()` sees the process's last words.
   child.onExit(({ exitCode: code, signal }) => {
-    exitSignal = signal ?? 0;
-    exitCode = code;
-    for (const w of exitWaiters) w(code);
+    closeSlave();
+    parsedWaiters.push(() => {
+      exitSignal = signal ?? 0;
+      exitCode = code;
+      for (const w of exitWaiters) w(code);
+    });
+    onParsed();
   });
 
   const screen = () => {

@@ -1,6 +1,7 @@
 import type { ConcurrencyControl } from "../../sqs/custody/pool.js";
 import type { Envelope } from "../../core/envelope.js";
-import { InterruptedError, OperationError, PartialFailure, UsageError } from "../../errors.js";
+import { InterruptedError, OperationError, PartialFailure, SqsctlError, UsageError } from "../../errors.js";
+import { errorContextOf, mapSdkError } from "../../sqs/errors.js";
 import {
   accountOfArn,
   bindingMismatch,
@@ -111,8 +112,21 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
     });
   } catch (err) {
     spin.stop();
+    // No "finished" record: the next run with this journal resumes (and reports) what is open.
     journal.close();
-    throw err;
+    const partial = (err as { redriveStats?: ManualRedriveStats }).redriveStats;
+    if (!partial) throw err;
+    // Ended by an error (a call that failed every attempt) or a cancelled request after an
+    // interrupt: what was done before it is still the result, printed before the error.
+    if (prev.unfinished) partial.possibleDuplicates += prev.ambiguousUnreported;
+    // main turns a cancelled request after an interrupt into exit 130: that error stays as it is.
+    const failure = ctx.signal.aborted ? undefined : mapSdkError(err, errorContextOf(err) ?? { region: sqs.region, endpoint: sqs.endpoint, queue: m.dlq.name });
+    const summary = { ...summarize(partial, m, file, (Date.now() - startedAt) / 1000), ...(failure ? { error: ctx.ui.redact(failure.message) } : {}) };
+    printSummary(ctx, summary, m);
+    // An SQS call that failed: the same error main would print, with what to do next.
+    const fromSqs = err instanceof SqsctlError || errorContextOf(err) !== undefined || (err as { $metadata?: unknown })?.$metadata !== undefined;
+    if (!failure || !fromSqs) throw err;
+    throw new SqsctlError(failure.message, failure.exitCode, failure.hint ?? rerunHint(file), { cause: err });
   }
   spin.stop();
   // A killed earlier run never reported the unknown-outcome sends its journal records.
@@ -125,7 +139,10 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
   exitFor(stats, summary, m, file);
 }
 
-type Summary = ReturnType<typeof summarize>;
+type Summary = ReturnType<typeof summarize> & { error?: string };
+
+const rerunHint = (file: string | undefined) =>
+  file ? `Re-run the same command (journal ${file}) to move the rest: what this run sent is deleted from the DLQ, not sent again.` : "Re-run the same command to move the rest.";
 
 function summarize(stats: ManualRedriveStats, m: ManualInput, file: string | undefined, seconds: number) {
   const noTargetTotal = Object.values(stats.noTarget).reduce((a, b) => a + b, 0);
@@ -186,7 +203,9 @@ function printSummary(ctx: CommandContext, s: Summary, m: ManualInput): void {
   }
   const rate = s.seconds > 0 ? Math.round(s.moved / s.seconds) : s.moved;
   // The summary of work done: stderr, silenced by -q (the JSON summary is the stdout result).
-  ui.success(`moved ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel}: manual, ${s.seconds}s, ${rate}/s`);
+  // A run an error stopped gets no check mark: main prints the error after these lines.
+  if (s.error !== undefined) ui.info(`stopped by an error after moving ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel}: manual, ${s.seconds}s, ${rate}/s`);
+  else ui.success(`moved ${plural(s.moved, "message")} from ${m.dlq.name} to ${m.targetLabel}: manual, ${s.seconds}s, ${rate}/s`);
   const skippedWhy = [m.filterText ? "did not match --filter" : "", m.max !== undefined ? "over --max" : ""].filter(Boolean).join(" or ") || "not moved";
   ui.info(`  skipped     ${s.skipped}${s.skipped ? `: ${skippedWhy}; left in the DLQ` : ""}`);
   for (const [why, n] of Object.entries(s.noTarget)) ui.info(`  no target   ${n}: ${why}; left in the DLQ`);

@@ -63,7 +63,8 @@ export interface ManualRedriveStats {
   inFlightElsewhere: number;
   /** Visible messages no receive returned at the end (FIFO groups blocked by another consumer). */
   unreachable: number;
-  ended: "empty" | "max" | "interrupted" | "stalled";
+  /** error: a call failed every attempt; the stats then say what was done before it (attached to the error as `redriveStats`). */
+  ended: "empty" | "max" | "interrupted" | "stalled" | "error";
   failures: Array<{ messageId: string; code: string; message: string }>;
   byTarget: Record<string, number>;
 }
@@ -113,7 +114,9 @@ export async function runManualRedrive(ctx: SqsContext, opts: ManualRedriveOptio
     stats.unreachable = stats.ended === "stalled" ? (run.end.visible ?? 0) : 0;
     return stats;
   } catch (err) {
-    stats.ended = "interrupted";
+    // What was done before the error, for the summary the command still prints.
+    stats.ended = opts.signal?.aborted ? "interrupted" : "error";
+    stats.lapsed = run.unsettled.size;
     throw Object.assign(err as Error, { redriveStats: stats });
   } finally {
     await holder.close().catch(() => undefined);
