@@ -46,6 +46,10 @@ export function peekWarning(queue: string, info: ReadInfo): string | undefined {
  */
 export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
   const parts: string[] = [];
+  if (end.reason === "overlimit") {
+    const n = end.received ?? 0;
+    return `stopped at SQS's in-flight limit after ${plural(n, "message")}; the result covers those ${n.toLocaleString("en-US")} (the queue has too many messages in flight: about 120,000 on a standard queue, 20,000 on FIFO)`;
+  }
   if (end.reason === "stalled" && end.visible) {
     parts.push(
       fifo
