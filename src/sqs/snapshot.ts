@@ -30,6 +30,8 @@ export interface SnapshotOptions {
   onMatch?: ((env: Envelope) => void) | undefined;
   /** At SQS's in-flight limit, end as "overlimit" with a partial reason (the caller reports it) instead of throwing. */
   endAtInFlightLimit?: boolean | undefined;
+  /** The queue's in-flight limit (receive-loop.ts). */
+  inFlightLimit?: number | undefined;
 }
 
 export interface Snapshot {
@@ -75,6 +77,7 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
       signal: opts.signal,
       end,
       endAtInFlightLimit: opts.endAtInFlightLimit,
+      inFlightLimit: opts.inFlightLimit,
     });
     for await (const batch of batches) {
       for (const h of batch) {

@@ -4,7 +4,9 @@ import { beforeEach, describe, expect, test } from "vitest";
 import type { SqsContext } from "../../src/sqs/client.js";
 import { Holder } from "../../src/sqs/custody/holder.js";
 import { partialReason } from "../../src/sqs/custody/read-info.js";
-import { InFlightLimitError, ownHoldsInCounts, receiveInto, type LoopEnd } from "../../src/sqs/custody/receive-loop.js";
+import { AuthError, OperationError } from "../../src/errors.js";
+import { mapSdkError } from "../../src/sqs/errors.js";
+import { InFlightLimitError, isOverLimit, ownHoldsInCounts, receiveInto, type LoopEnd } from "../../src/sqs/custody/receive-loop.js";
 
 const sqsMock = mockClient(SQSClient);
 let client: SQSClient;
@@ -280,16 +282,30 @@ describe("receiveInto at SQS's in-flight limit (OverLimit)", () => {
     const end: LoopEnd = {};
     const ids = await drain(holder, { untilEmpty: true, waitSeconds: 1, receivers: 2, end, endAtInFlightLimit: true });
     // THEN the loop ended there (no throw), no receive was launched after the OverLimit,
-    // and a call that was in hand is held for close to release, not yielded
-    expect(ids).toEqual(["m1a", "m1b", "m2a", "m2b"]);
-    expect(end).toMatchObject({ reason: "overlimit", received: 4 });
+    // and what a call in hand brought back is yielded too (the result covers it) and held
+    expect(ids).toEqual(["m1a", "m1b", "m2a", "m2b", "late4"]);
+    expect(end).toMatchObject({ reason: "overlimit", received: 5 });
     expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(4);
     expect(holder.has("late4")).toBe(true);
     expect(partialReason(end, false)).toBe(
-      "stopped at SQS's in-flight limit after 4 messages; the result covers those 4 (the queue has too many messages in flight: about 120,000 on a standard queue, 20,000 on FIFO)",
+      "stopped at SQS's in-flight limit after 5 messages; the result covers those 5 (the queue has too many messages in flight: about 120,000 on a standard queue, 20,000 on FIFO)",
     );
     const released = await holder.close();
     expect(released.released).toBe(5);
+  });
+
+  test("long polls at the limit come back empty (as AWS documents): visible messages unreturned with the queue's in-flight count at the limit end as overlimit", async () => {
+    // GIVEN a queue whose limit is 10 in flight: 10 received, then empty long polls while 5 are still visible
+    sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: Array.from({ length: 10 }, (_, i) => msg(`m${i}`)) }).resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(5, 10));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    await drain(holder, { untilEmpty: true, waitSeconds: 1, end, endAtInFlightLimit: true, inFlightLimit: 10 });
+    // THEN it ends at the first count, as overlimit (not "5 never returned (delayed, or blocked)")
+    expect(end).toMatchObject({ reason: "overlimit", received: 10, visible: 5 });
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+    expect(partialReason(end, false)).toMatch(/^stopped at SQS's in-flight limit after 10 messages; the result covers those 10/);
+    await holder.close();
   });
 
   test("without it: a clear partial failure (exit 1), not the SDK's message, after the calls in hand are held", async () => {
@@ -303,4 +319,15 @@ describe("receiveInto at SQS's in-flight limit (OverLimit)", () => {
     expect(end.reason).toBe("overlimit");
     await holder.close();
   });
+});
+
+test("OverLimit (HTTP 403) is a limit of the queue, not access denied (exit 1, not 4); the loop still recognises it once wrapped", () => {
+  const sdkErr = Object.assign(new Error("Too many messages in flight."), { name: "OverLimit", $metadata: { httpStatusCode: 403 } });
+  const mapped = mapSdkError(sdkErr, { region: "us-east-1", endpoint: "http://mock", queue: "q" });
+  expect(mapped).toBeInstanceOf(OperationError);
+  expect(mapped).not.toBeInstanceOf(AuthError);
+  expect(mapped.exitCode).toBe(1);
+  expect(mapped.message).toMatch(/OverLimit/);
+  expect(isOverLimit(mapped)).toBe(true);
+  expect(isOverLimit(Object.assign(new Error("x"), { name: "AccessDenied" }))).toBe(false);
 });

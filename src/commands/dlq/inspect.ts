@@ -8,6 +8,7 @@ import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { ReleaseOutcome } from "../../sqs/custody/holder.js";
+import { inFlightLimitOf } from "../../sqs/custody/read-info.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { guardedFilter } from "../reading.js";
@@ -118,6 +119,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     signal: ctx.signal,
     // At SQS's in-flight limit the scan ends there and reports a partial result (exit 1).
     endAtInFlightLimit: true,
+    inFlightLimit: inFlightLimitOf(ctx.io.env, dlq.fifo),
     onMatch,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
   });

@@ -2,7 +2,7 @@ import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { idOf, type ReleaseOutcome } from "../../sqs/custody/holder.js";
 import { runPool } from "../../sqs/custody/pool.js";
-import { partialReason } from "../../sqs/custody/read-info.js";
+import { inFlightLimitOf, partialReason } from "../../sqs/custody/read-info.js";
 import { DEFAULT_RECEIVERS, receiveInto, type LoopEnd } from "../../sqs/custody/receive-loop.js";
 import type { Held } from "../../sqs/messages.js";
 import type { CommandContext } from "../context.js";
@@ -78,7 +78,7 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   };
 
   try {
-    const batches = receiveInto(sqs, queue.url, holder, { max, waitSeconds: wait, untilEmpty: true, receivers: concurrency, signal: ctx.signal, end, label: ref, endAtInFlightLimit: true });
+    const batches = receiveInto(sqs, queue.url, holder, { max, waitSeconds: wait, untilEmpty: true, receivers: concurrency, signal: ctx.signal, end, label: ref, endAtInFlightLimit: true, inFlightLimit: inFlightLimitOf(ctx.io.env, info.fifo) });
     await runPool(batches, work, { concurrency, signal: ctx.signal });
     if (opts.delete) await deleteIds(retaken());
   } catch (err) {

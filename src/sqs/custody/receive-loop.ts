@@ -39,8 +39,12 @@
  * holder holds) are counted too, so a reader can say its result is partial (see
  * partialReason in read-info.ts).
  *
- * SQS's in-flight limit (about 120,000 on a standard queue, 20,000 on FIFO): a receive
- * answered `OverLimit` ends the loop as "overlimit" when the caller asked for it
+ * SQS's in-flight limit (about 120,000 on a standard queue, 20,000 on FIFO): AWS answers a
+ * short poll at the limit with `OverLimit` and a long poll with nothing at all. So the loop
+ * meets it two ways: a receive answered `OverLimit`, or the end rule's count finding
+ * visible messages that the empty long polls did not return while the queue's in-flight
+ * count (ours and others') is within 10% of the limit (`inFlightLimit`). Either way it
+ * ends as "overlimit" when the caller asked for it
  * (`endAtInFlightLimit`: a read whose result can say "partial, covers the N received",
  * see partialReason in read-info.ts); otherwise the loop throws InFlightLimitError, a
  * clear partial failure. Either way the calls in hand are finished and the caller's
@@ -75,6 +79,8 @@ export const CONFIRM_SECONDS = 1;
  * messages more in flight (bench/RESULTS.md, "speed", "receive-side defaults").
  */
 export const DEFAULT_RECEIVERS = 16;
+/** SQS's documented in-flight limits (an account may have raised them: see SQSCTL_IN_FLIGHT_LIMIT in read-info.ts). */
+export const IN_FLIGHT_LIMIT = { standard: 120_000, fifo: 20_000 } as const;
 /** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
 export const STALL_CHECKS = 3;
 
@@ -104,7 +110,8 @@ export class InFlightLimitError extends PartialFailure {
 
 /** SQS's in-flight limit (AWS: `OverLimit` on ReceiveMessage). */
 export function isOverLimit(err: unknown): boolean {
-  return errorCode(err) === "OverLimit";
+  // The client wraps SDK errors (sqs/errors.ts mapSdkError) and keeps the SDK's as the cause.
+  return errorCode(err) === "OverLimit" || errorCode((err as { cause?: unknown } | undefined)?.cause) === "OverLimit";
 }
 
 export interface ReceiveLoopOptions {
@@ -123,6 +130,8 @@ export interface ReceiveLoopOptions {
   label?: string | undefined;
   /** At SQS's in-flight limit, end as "overlimit" (the caller reports a partial result) instead of throwing InFlightLimitError. */
   endAtInFlightLimit?: boolean | undefined;
+  /** The queue's in-flight limit. @default IN_FLIGHT_LIMIT for the holder's queue type */
+  inFlightLimit?: number | undefined;
 }
 
 interface Result {
@@ -176,8 +185,19 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
   let sizeAtCheck = Infinity;
   // An "empty" that rests on subtracting our own holds is trusted on its second check in a row.
   let emptyBySubtraction = 0;
+  const inFlightLimit = opts.inFlightLimit ?? (holder.opts.fifo ? IN_FLIGHT_LIMIT.fifo : IN_FLIGHT_LIMIT.standard);
+  const atInFlightLimit = (cause?: unknown) => {
+    done = "overlimit";
+    if (!opts.endAtInFlightLimit) failure ??= new InFlightLimitError(yielded, cause);
+  };
   const checkEnd = async () => {
     await readCounts();
+    // Long polls at the in-flight limit come back empty on AWS (no error): visible messages
+    // no receive returns, and the queue about full of messages in flight.
+    if (end.visible! > 0 && holder.size + end.inFlightElsewhere! >= 0.9 * inFlightLimit) {
+      atInFlightLimit();
+      return;
+    }
     // Something left the holder since the last check (deleted, released): that is progress.
     checks = holder.size < sizeAtCheck ? 1 : checks + 1;
     sizeAtCheck = holder.size;
@@ -200,8 +220,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       claimed -= r.asked;
       if (r.err !== undefined) {
         if (isOverLimit(r.err) && failure === undefined) {
-          done = "overlimit";
-          if (!opts.endAtInFlightLimit) failure = new InFlightLimitError(yielded, r.err);
+          atInFlightLimit(r.err);
           continue;
         }
         failure ??= r.err;
@@ -212,9 +231,15 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       const fresh = holder.add(r.batch ?? []);
       // A call still in hand when the end was decided came back with messages: "empty" and
       // "stalled" are decided only once no call is in hand (checkEnd), so this is an end
-      // by max, abort, error or the in-flight limit: what it brought is held (close
-      // releases it), not yielded. (Were an "empty" ever decided with a call out, its
+      // by max, abort, error or the in-flight limit. At the in-flight limit they are
+      // yielded (the partial result covers them too); otherwise they are held (close
+      // releases them), not yielded. (Were an "empty" ever decided with a call out, its
       // messages would withdraw the end: they are yielded, and the count starts again.)
+      if (done === "overlimit" && fresh.length) {
+        yielded += fresh.length;
+        yield fresh;
+        continue;
+      }
       if (done && !((done === "empty" || done === "stalled") && fresh.length)) continue;
       if (done) done = undefined;
       if (!r.batch?.length) {
