@@ -10,6 +10,8 @@
 //   at each --raw-receivers vs `sqsctl export Q --file F` / `sqsctl dlq inspect Q --group-by json.errorType`.
 // redrive: bench/raw-redrive-loop.mjs at each --raw-conc vs `sqsctl dlq redrive DLQ --strategy manual --yes`.
 // --also-bin PATH/bin/sqsctl.js: a second build (e.g. main's) run in the same reps, interleaved.
+// Besides the ratio of medians, each row gives the PAIRED ratios: per rep, the best raw wall of
+// that rep over sqsctl's wall in it, and their median (steadier when the machine's load drifts).
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
@@ -60,9 +62,12 @@ function report(delay, what, units, raw, clis) {
   const rawRates = [...raw].map(([c, s]) => [c, units / median(s)]);
   const [bestC, bestRate] = rawRates.reduce((a, b) => (b[1] > a[1] ? b : a));
   const cliRate = units / median(clis[0]);
+  // Paired: in each rep, sqsctl's wall against the best raw wall of that same rep (the load
+  // drifts between reps on a shared machine; within a rep the runs are back to back).
+  const paired = clis[0].map((w, i) => Math.min(...[...raw.values()].map((s) => s[i])) / w);
   const also = clis[1] ? units / median(clis[1]) : undefined;
   const row = {
-    delay, what, units, raw: Object.fromEntries(rawRates.map(([c, r]) => [c, Math.round(r)])), bestC, bestRate: Math.round(bestRate), sqsctl: Math.round(cliRate), ratio: +(cliRate / bestRate).toFixed(2),
+    delay, what, units, raw: Object.fromEntries(rawRates.map(([c, r]) => [c, Math.round(r)])), bestC, bestRate: Math.round(bestRate), sqsctl: Math.round(cliRate), ratio: +(cliRate / bestRate).toFixed(2), pairedMedian: +median(paired).toFixed(2), paired: paired.map((x) => +x.toFixed(2)),
     ...(also ? { also: Math.round(also), alsoRatio: +(also / bestRate).toFixed(2) } : {}),
     walls: { raw: Object.fromEntries([...raw].map(([c, s]) => [c, s.map((x) => +x.toFixed(2))])), sqsctl: clis.map((s) => s.map((x) => +x.toFixed(2))) },
   };
@@ -143,6 +148,6 @@ try {
   rmSync(home, { recursive: true, force: true });
 }
 console.log(`\nNode ${process.version}; msg/s (whole processes, medians of ${REPS}); raw at each concurrency, sqsctl with no tuning flags${SQSCTL_ARGS.length ? ` (${SQSCTL_ARGS.join(" ")})` : ""}`);
-console.log(`| delay/call | what | messages | raw msg/s by concurrency | best raw | sqsctl | sqsctl / best raw |${ALSO ? " also-bin | also / best raw |" : ""}\n|---:|---|---:|---|---:|---:|---:|${ALSO ? "---:|---:|" : ""}`);
+console.log(`| delay/call | what | messages | raw msg/s by concurrency | best raw | sqsctl | sqsctl / best raw | paired ratios (median) |${ALSO ? " also-bin | also / best raw |" : ""}\n|---:|---|---:|---|---:|---:|---:|---|${ALSO ? "---:|---:|" : ""}`);
 for (const r of rows)
-  console.log(`| ${r.delay} ms | ${r.what} | ${r.units} | ${Object.entries(r.raw).map(([c, v]) => `${c}: ${v}`).join(", ")} | ${r.bestRate} (c=${r.bestC}) | ${r.sqsctl} | **${r.ratio}** |${ALSO ? ` ${r.also} | ${r.alsoRatio} |` : ""}`);
+  console.log(`| ${r.delay} ms | ${r.what} | ${r.units} | ${Object.entries(r.raw).map(([c, v]) => `${c}: ${v}`).join(", ")} | ${r.bestRate} (c=${r.bestC}) | ${r.sqsctl} | **${r.ratio}** | ${r.paired.join(", ")} (${r.pairedMedian}) |${ALSO ? ` ${r.also} | ${r.alsoRatio} |` : ""}`);
