@@ -24,8 +24,9 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // The one call scripts make in a loop: answer it without loading the command tree.
   const { readFileSync } = process.getBuiltinModule("node:fs");
   process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
-} else if (!process.stdout.isTTY && (await staticHelp())) {
-  // `--help` and `help TOPIC` into a pipe: the text was written at build time (dist/help.json).
+} else if (await staticHelp()) {
+  // `--help` and `help TOPIC`: the text was written at build time (dist/help.json; on a
+  // terminal, dist/help-tty.json filled in at its width).
 } else if (args[0] === "__complete-queues" && (await cachedQueueNames())) {
   // Shell completion asking for queue names: answered from a fresh cache.
 } else {
@@ -40,9 +41,13 @@ async function cachedQueueNames() {
 
 /**
  * `sqsctl [command...] --help|-h` and `sqsctl help [topic|command...]`, with nothing else on
- * the line, printed from dist/help.json: Commander's own output for a pipe (80 columns, no
- * colour), captured by scripts/build.mjs from the full tree. Anything else (an option, an
- * unknown word, a terminal's width) goes to the tree, which answers the same or better.
+ * the line, answered without loading the command tree (dist/main.js): into a pipe from
+ * dist/help.json, Commander's own output for a pipe (80 columns, no colour), captured by
+ * scripts/build.mjs from the full tree; on a terminal from dist/help-tty.json, the same
+ * help as templates that dist/help/terminal.js fills in at the terminal's width with
+ * Commander's own wrapping (src/help/terminal.ts). Commander's help has no colour, so
+ * NO_COLOR/FORCE_COLOR change nothing. Anything else (an option, an unknown word) goes to
+ * the tree, which answers the same or better.
  */
 async function staticHelp() {
   let words;
@@ -52,14 +57,27 @@ async function staticHelp() {
   else return false;
   if (!words.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) return false;
   const { readFileSync } = process.getBuiltinModule("node:fs");
-  let help;
-  try {
-    help = JSON.parse(readFileSync(new URL("../dist/help.json", import.meta.url), "utf8"));
-  } catch {
-    return false;
-  }
+  const table = (name) => {
+    try {
+      return JSON.parse(readFileSync(new URL(`../dist/${name}`, import.meta.url), "utf8"));
+    } catch {
+      return undefined;
+    }
+  };
   const key = words.join(" ");
-  const text = (topic && Object.hasOwn(help.topics, key) ? help.topics[key] : undefined) ?? (Object.hasOwn(help.commands, key) ? help.commands[key] : undefined);
+  const tty = process.stdout.isTTY === true;
+  let text;
+  // Topics are plain text, the same on a terminal and in a pipe.
+  const help = topic || !tty ? table("help.json") : undefined;
+  if (topic && help && Object.hasOwn(help.topics, key)) text = help.topics[key];
+  else if (!tty) text = help && Object.hasOwn(help.commands, key) ? help.commands[key] : undefined;
+  else {
+    const templates = table("help-tty.json");
+    if (templates && Object.hasOwn(templates, key)) {
+      const { renderHelp } = await import("../dist/help/terminal.js");
+      text = renderHelp(templates[key], process.stdout.columns);
+    }
+  }
   if (text === undefined) return false;
   // `sqsctl --help | head -1`: a reader that has gone is not an error (as in dist/main.js).
   process.stdout.on("error", (err) => {

@@ -60,6 +60,20 @@ const requireBuiltins = {
   },
 };
 
+// src/help/terminal.ts (help on a terminal, without the tree) needs only Commander's Help
+// class: its "commander" import is resolved to lib/help.js, not the package's index.js
+// (whose `export const program = new Command()` would bring Command and its built-ins in).
+// It is built on its own into one file (dist/help/terminal.js, ~25 kB: one file to load,
+// not three shared chunks); the rest of the CLI imports Commander as usual.
+const commanderHelpOnly = {
+  name: "commander-help-only",
+  setup(b) {
+    b.onResolve({ filter: /^commander$/ }, (args) =>
+      args.importer.endsWith(join("src", "help", "terminal.ts")) ? { path: nodeRequire.resolve("commander").replace(/index\.js$/, join("lib", "help.js")) } : undefined,
+    );
+  },
+};
+
 const cli = await build({
   ...common,
   entryPoints: { main: "src/main.ts", "completion/fast-path": "src/completion/fast-path.ts" },
@@ -77,6 +91,16 @@ const cli = await build({
   metafile: true,
   plugins: [requireBuiltins],
 });
+const terminalHelp = await build({
+  ...common,
+  entryPoints: { "help/terminal": "src/help/terminal.ts" },
+  outdir: "dist",
+  bundle: true,
+  metafile: true,
+  plugins: [commanderHelpOnly, requireBuiltins],
+});
+for (const [k, v] of Object.entries(terminalHelp.metafile.outputs)) cli.metafile.outputs[k] = v;
+for (const [k, v] of Object.entries(terminalHelp.metafile.inputs)) cli.metafile.inputs[k] ??= v;
 mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(join(root, "build/esbuild-meta.json"), JSON.stringify(cli.metafile));
 
@@ -93,19 +117,36 @@ await build({
 // dist/help.json  every command's --help text, as Commander prints it to a pipe (80 columns,
 //            no colour), and the help topics: bin/sqsctl.js answers `sqsctl [cmd...] --help`
 //            and `sqsctl help [topic|cmd...]` from it without loading the command tree, when
-//            stdout is not a terminal (a terminal's width changes the wrapping: the tree
-//            answers there). test/e2e/startup.test.ts checks each text against the tree's.
+//            stdout is not a terminal. test/e2e/startup.test.ts checks each text against the tree's.
+// dist/help-tty.json  the same help as templates (src/help/terminal.ts): on a terminal,
+//            bin/sqsctl.js fills them in at the terminal's width with Commander's own Help
+//            (dist/help/terminal.js), as the tree would print it. Commander's help has no
+//            colour (the default Help styles nothing): the build checks that no text has an
+//            escape code, so "no colour" (NO_COLOR, --no-color, a pipe) cannot differ.
 const { buildProgram } = await import(join(root, "dist-dev/program.js"));
 const { HELP_TOPICS } = await import(join(root, "dist-dev/help/topics.js"));
+const { helpTemplate, renderHelp } = await import(join(root, "dist-dev/help/terminal.js"));
 let captured = "";
 const sink = { write: (s) => ((captured += s), true), isTTY: false };
 const program = buildProgram({ io: { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, signal: new AbortController().signal });
 const commands = {};
+const templates = {};
+const take = () => {
+  const s = captured;
+  captured = "";
+  return s;
+};
 const walk = (cmd, keys) => {
   cmd.configureOutput({ getOutHelpWidth: () => undefined, getOutHasColors: () => false });
   captured = "";
   cmd.outputHelp();
-  for (const key of keys) commands[key] = captured;
+  const text = take();
+  const template = helpTemplate(cmd, take);
+  for (const [check, width] of [[text, undefined], [text, 80]]) {
+    if (renderHelp(template, width) !== check) throw new Error(`help template of "${keys[0]}" does not render as Commander prints it at ${width} columns`);
+  }
+  if (text.includes("\u001b")) throw new Error(`help of "${keys[0]}" has an escape code: the terminal table (src/help/terminal.ts) does not colour`);
+  for (const key of keys) [commands[key], templates[key]] = [text, template];
   for (const sub of cmd.commands) {
     const names = [sub.name(), ...sub.aliases()];
     walk(sub, keys.flatMap((k) => names.map((n) => (k ? `${k} ${n}` : n))));
@@ -114,3 +155,4 @@ const walk = (cmd, keys) => {
 walk(program, [""]);
 const topics = Object.fromEntries(Object.entries(HELP_TOPICS).map(([name, t]) => [name, t.text]));
 writeFileSync(join(root, "dist/help.json"), JSON.stringify({ commands, topics }));
+writeFileSync(join(root, "dist/help-tty.json"), JSON.stringify(templates));

@@ -5,6 +5,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { BIN } from "../helpers/cli.js";
+import { runInPty } from "../helpers/pty.js";
+import { buildProgram } from "../../src/program.js";
 
 const TRACE = fileURLToPath(new URL("../helpers/trace-imports.mjs", import.meta.url));
 const ROOT = resolve(dirname(BIN), "..");
@@ -130,5 +132,86 @@ describe("help from dist/help.json is the command tree's own help", () => {
     const typoHelp = sh(["qeueus", "--help"]);
     expect(typoHelp.status).toBe(0);
     expect(typoHelp.stdout).toBe(help.commands[""]);
+  });
+});
+
+/**
+ * On a terminal Commander wraps help to the terminal's width. bin/sqsctl.js answers from
+ * dist/help-tty.json (templates, src/help/terminal.ts) filled in at process.stdout.columns
+ * with Commander's Help: it must print what the tree prints at that width, and load no tree.
+ */
+describe("help on a terminal is the tree's help at the terminal's width, without the tree", () => {
+  /** Commander's own help for `words` at `cols` columns, from the source tree in this process. */
+  function treeHelp(words: string[], cols: number | undefined): string {
+    let text = "";
+    const sink = { write: (s: string) => ((text += s), true), isTTY: true };
+    const program = buildProgram({ io: { stdout: sink, stderr: sink, stdin: process.stdin, env: {} } as never, signal: new AbortController().signal });
+    let cmd = program;
+    for (const w of words) cmd = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w))!;
+    // A pipe's width (undefined: Commander's 80) when cols is undefined.
+    cmd.configureOutput({ getOutHelpWidth: () => cols as number, getOutHasColors: () => false });
+    cmd.outputHelp();
+    return text;
+  }
+
+  /** What the terminal received, line ends as written (the pty turns \n into \r\n). */
+  async function onTerminal(args: string[], cols: number, opts: { zeroSize?: boolean; env?: Record<string, string>; expectLength?: number } = {}) {
+    const run = runInPty(args, { cols, env: opts.env ?? {}, ...(opts.zeroSize ? { zeroSize: true } : {}) });
+    const code = await run.exited();
+    const text = () => run.output().replace(/\r\n/g, "\n");
+    // The last bytes can arrive after the exit event: wait (bounded) for all of them.
+    const deadline = Date.now() + 5_000;
+    while (opts.expectLength !== undefined && text().length < opts.expectLength && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return { code, text: text() };
+  }
+
+  test.each([
+    [50, ""],
+    [100, ""],
+    [160, "dlq redrive"],
+    [60, "queue ls"],
+    [60, "queues"],
+    [130, "send"],
+  ])("%i columns: sqsctl %s --help prints what Commander prints there", async (cols, path) => {
+    const words = path ? path.split(" ") : [];
+    const expected = treeHelp(words, cols);
+    // The width matters here, or this proves nothing about wrapping.
+    expect(expected).not.toBe(treeHelp(words, undefined));
+    const fast = await onTerminal([...words, "--help"], cols, { expectLength: expected.length });
+    expect(fast.code).toBe(0);
+    expect(fast.text).toBe(expected);
+    // The tree itself, on the same terminal (a global option in front sends it there).
+    const tree = await onTerminal(["--no-color", ...words, "--help"], cols, { expectLength: expected.length });
+    expect(tree.text).toBe(expected);
+  });
+
+  test("a terminal that reports 0 columns gets Commander's unwrapped help, as from the tree", async () => {
+    const expected = treeHelp(["dlq", "redrive"], 0);
+    const fast = await onTerminal(["dlq", "redrive", "--help"], 100, { zeroSize: true, expectLength: expected.length });
+    expect(fast.code).toBe(0);
+    expect(fast.text).toBe(expected);
+  });
+
+  test("FORCE_COLOR does not colour it (Commander's help has no colour either), and help TOPIC is the topic", async () => {
+    const expected = treeHelp([], 100);
+    const forced = await onTerminal(["--help"], 100, { env: { FORCE_COLOR: "1" }, expectLength: expected.length });
+    expect(forced.text).toBe(expected);
+    const help = JSON.parse(readFileSync(join(ROOT, "dist/help.json"), "utf8")) as { topics: Record<string, string> };
+    const topic = await onTerminal(["help", "filters"], 100, { expectLength: help.topics.filters!.length });
+    expect(topic.text).toBe(help.topics.filters);
+  });
+
+  test("--help on a terminal loads dist/help/terminal.js only: no command tree, no Command class", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "sqsctl-trace-")), "imports.txt");
+    const expected = treeHelp(["queues"], 120);
+    const r = await onTerminal(["queues", "--help"], 120, { env: { NODE_OPTIONS: `--import ${TRACE}`, SQSCTL_TRACE_IMPORTS: file }, expectLength: expected.length });
+    expect(r.code).toBe(0);
+    expect(r.text).toBe(expected);
+    const files = readFileSync(file, "utf8").trim().split("\n");
+    expect(files.some((f) => f.endsWith("bin/sqsctl.js"))).toBe(true);
+    expect(files.filter((f) => /\/dist\//.test(f)).map((f) => relative(ROOT, fileURLToPath(f)))).toEqual(["dist/help/terminal.js"]);
+    const modules = inputsOf(files);
+    expect(modules.filter((m) => /commander\/lib\/command\.js|src\/program\.ts|src\/cli\//.test(m))).toEqual([]);
+    for (const heavy of HEAVY) expect(modules.filter((m) => heavy.test(m))).toEqual([]);
   });
 });

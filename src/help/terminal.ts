@@ -1,0 +1,58 @@
+// `--help` on a terminal without the command tree. Commander wraps help to the terminal's
+// width, so a terminal cannot be answered with one fixed text (dist/help.json holds the
+// 80-column text a pipe gets). scripts/build.mjs captures each command's help as a
+// template: Commander's output with every width-dependent piece (an item's wrapped
+// description, the command's description) left as a token and its inputs kept. At run
+// time bin/sqsctl.js fills the tokens in with Commander's own Help.formatItem/boxWrap at
+// the terminal's width, exactly as Commander does. The build resolves this module's
+// "commander" import to commander's lib/help.js alone (no Command, no tree): see
+// scripts/build.mjs.
+import { Help, type Command } from "commander";
+
+/** A width-dependent piece: an item (term, padded term width, description) or a text box-wrapped to the help width. */
+export type HelpPart = ["item", string, number, string] | ["wrap", string];
+export interface HelpTemplate {
+  text: string;
+  parts: HelpPart[];
+}
+
+const TOKEN = /\u0000(\d+)\u0000/g;
+
+/**
+ * The help text for a terminal `columns` wide (process.stdout.columns; undefined for a
+ * pipe), as Commander prints it: same width rule (Help.prepareContext), same wrapping.
+ */
+export function renderHelp(t: HelpTemplate, columns: number | undefined): string {
+  const helper = new Help();
+  helper.prepareContext({ helpWidth: columns });
+  const width = helper.helpWidth ?? 80;
+  return t.text.replace(TOKEN, (_, i: string) => {
+    const part = t.parts[Number(i)]!;
+    return part[0] === "item" ? helper.formatItem(part[1], part[2], part[3], helper) : helper.boxWrap(part[1], width);
+  });
+}
+
+/**
+ * Build time: prints `cmd`'s help (all of it: the texts added before and after too) into
+ * `capture` with the width-dependent pieces as tokens. `captureWidth` is the width
+ * Commander is told; a box-wrap at any other width means Commander wraps something this
+ * module does not know about, and the build stops rather than write a wrong table.
+ */
+export function helpTemplate(cmd: Command, capture: () => string, captureWidth = 80): HelpTemplate {
+  const parts: HelpPart[] = [];
+  const token = (part: HelpPart) => `\u0000${parts.push(part) - 1}\u0000`;
+  cmd.configureHelp({
+    formatItem: (term, termWidth, description) => token(["item", term, termWidth, description]),
+    boxWrap: (str, width) => {
+      if (width !== captureWidth) throw new Error(`help template: Commander wrapped a text at ${width} columns, not the help width; update src/help/terminal.ts`);
+      return token(["wrap", str]);
+    },
+  });
+  cmd.configureOutput({ getOutHelpWidth: () => captureWidth, getOutHasColors: () => false });
+  try {
+    cmd.outputHelp();
+    return { text: capture(), parts };
+  } finally {
+    cmd.configureHelp({});
+  }
+}
