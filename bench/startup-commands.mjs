@@ -4,8 +4,11 @@
 // `node -e 0`. The embedded server (`sqsctl local`) runs in its own process on loopback.
 // Runs are interleaved (every round runs every command once, in a shuffled order) and the
 // median of the rounds is reported. The raw script runs twice: as written (Node's defaults)
-// and with NODE_COMPILE_CACHE on, as sqsctl's bin turns it on.
-// Run: npm run build && npx node bench/startup-commands.mjs [rounds=30]
+// and with NODE_COMPILE_CACHE on, as sqsctl's bin turns it on; sqsctl runs twice too: as
+// shipped (its bin turns the compile cache on) and with NODE_DISABLE_COMPILE_CACHE=1.
+// Run: npm run build && npx node bench/startup-commands.mjs [rounds=30] [only=REGEX]
+// (only: keep the cases whose name matches, plus node -e 0). SQSCTL_BENCH_BIN=/x/bin/sqsctl.js
+// measures another build (e.g. main, built in a checkout of its own) the same way.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +16,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const rounds = Number(process.argv[2] ?? 30);
-const bin = fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
+const only = process.argv[3] ? new RegExp(process.argv[3]) : undefined;
+const bin = process.env.SQSCTL_BENCH_BIN || fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
 const raw = fileURLToPath(new URL("./raw-sdk-calls.mjs", import.meta.url));
 const node = process.execPath;
 const home = mkdtempSync(join(tmpdir(), "sqsctl-bench-"));
@@ -30,8 +34,10 @@ const env = {
   AWS_SECRET_ACCESS_KEY: "local",
 };
 const cacheEnv = { ...env, NODE_COMPILE_CACHE: join(home, "raw-compile-cache") };
+const noCacheEnv = { ...env, NODE_DISABLE_COMPILE_CACHE: "1" };
 const sh = (args) => spawnSync(node, [bin, ...args], { env, encoding: "utf8" });
-for (const q of ["bench-a", "bench-b", "bench-c"]) sh(["queues", "create", q]);
+for (const q of ["bench-a", "bench-b", "bench-c", "bench-p", "bench-dlq"]) sh(["queues", "create", q]);
+sh(["queues", "create", "bench-src", "--dlq", "bench-dlq"]);
 sh(["send", "bench-a", "hello"]);
 
 const cases = [
@@ -48,12 +54,16 @@ for (const [cmd, sqsctlArgs, rawArgs] of [
   ["queues create (exists)", ["queues", "create", "bench-b"], ["create", "bench-b"]],
   ["send", ["send", "bench-c", "hello"], ["send", "bench-c"]],
   ["receive --max 1 --peek", ["receive", "bench-a", "--max", "1", "--peek"], ["receive", "bench-a"]],
+  ["purge --yes", ["purge", "bench-p", "--yes"], ["purge", "bench-p"]],
+  ["dlq list", ["dlq", "list"], ["dlq-list"]],
 ]) {
   cases.push([`sqsctl ${cmd}`, [node, bin, ...sqsctlArgs], env, cmd]);
+  cases.push([`sqsctl, compile cache off: ${cmd}`, [node, bin, ...sqsctlArgs], noCacheEnv, cmd]);
   cases.push([`raw SDK script: ${cmd}`, [node, raw, ...rawArgs], env, cmd]);
   cases.push([`raw SDK script + compile cache: ${cmd}`, [node, raw, ...rawArgs], cacheEnv, cmd]);
 }
 
+if (only) cases.splice(0, cases.length, ...cases.filter((c) => c[0] === "node -e 0" || only.test(c[0])));
 const samples = new Map(cases.map((c) => [c[0], []]));
 const runOnce = ([name, [cmd, ...args], e]) => {
   const t0 = process.hrtime.bigint();
