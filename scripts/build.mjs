@@ -36,6 +36,11 @@ rmSync(join(root, "dist-dev"), { recursive: true, force: true });
 // only what the code names is read. A namespace (`await import("node:http")`) keeps them
 // all: the slow lazy ones (SLOW) are left out of it. require() calls are left as they are.
 const SLOW = { http: ["WebSocket", "CloseEvent", "MessageEvent"], https: [], crypto: ["webcrypto", "subtle"], tls: ["rootCertificates"] };
+// node:child_process is Commander's (`import childProcess from "node:child_process"`, for
+// executable subcommands, which sqsctl has none of): loading it at start-up also loads
+// dgram and its internals, ~2.5 ms of every command. Its default export is a stand-in
+// that loads the module on first use.
+const LAZY = new Set(["child_process"]);
 const requireBuiltins = {
   name: "require-builtins",
   setup(b) {
@@ -50,10 +55,15 @@ const requireBuiltins = {
     b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
       const name = args.path.split("|")[0];
       const keys = Object.keys(nodeRequire(name)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== "default" && !SLOW[name]?.includes(k));
+      const id = JSON.stringify(`node:${name}`);
+      // A built-in in LAZY is loaded on first use of its default export's properties, not
+      // when the chunk is evaluated (a named import still loads it at once).
+      const head = LAZY.has(name)
+        ? `let m;\nconst get = () => (m ??= process.getBuiltinModule(${id}));\nconst pick = (k) => get()[k];\n` +
+          `const lazy = {};\nfor (const k of ${JSON.stringify(keys)}) Object.defineProperty(lazy, k, { get: () => get()[k], enumerable: true });\nexport default lazy;\n`
+        : `const m = process.getBuiltinModule(${id});\nconst pick = (k) => m[k];\nexport default m;\n`;
       return {
-        contents:
-          `const m = process.getBuiltinModule(${JSON.stringify(`node:${name}`)});\nconst pick = (k) => m[k];\nexport default m;\n` +
-          keys.map((k) => `export const ${k} = /* @__PURE__ */ pick(${JSON.stringify(k)});\n`).join(""),
+        contents: head + keys.map((k) => `export const ${k} = /* @__PURE__ */ pick(${JSON.stringify(k)});\n`).join(""),
         loader: "js",
       };
     });
