@@ -84,6 +84,25 @@ describe("start-up stays lazy", () => {
     expect(r.modules.some((m) => /@smithy\/node-http-handler/.test(m))).toBe(true);
   });
 
+  test("node:child_process (Commander's, for executable subcommands) is not loaded by the tree or a real command", () => {
+    const builtins = (args: string[]) => {
+      const file = join(mkdtempSync(join(tmpdir(), "sqsctl-trace-")), "builtins.txt");
+      spawnSync(process.execPath, ["--import", fileURLToPath(new URL("../helpers/trace-builtins.mjs", import.meta.url)), BIN, ...args], {
+        // Keys in the environment, as in CI: the credential chain stops there (a chain that
+        // reaches credential_process loads child_process for it, rightly).
+        env: { PATH: process.env.PATH, SQSCTL_TRACE_BUILTINS: file, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
+        encoding: "utf8",
+      });
+      return readFileSync(file, "utf8").trim().split("\n");
+    };
+    for (const args of [["--no-color", "--help"], ["queues", "list", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"]]) {
+      const loaded = builtins(args);
+      // The trace worked: Commander's other built-ins are there.
+      expect(loaded).toContain("path");
+      expect(loaded.filter((m) => /child_process|dgram/.test(m))).toEqual([]);
+    }
+  });
+
   test("a real command does load the SDK (the trace sees it)", () => {
     const r = loadedModules(["queues", "list", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"]);
     expect(r.modules.some((m) => /@aws-sdk\/client-sqs/.test(m))).toBe(true);
