@@ -8,7 +8,9 @@
 // shipped (its bin turns the compile cache on) and with NODE_DISABLE_COMPILE_CACHE=1.
 // Run: npm run build && npx node bench/startup-commands.mjs [rounds=30] [only=REGEX]
 // (only: keep the cases whose name matches, plus node -e 0). SQSCTL_BENCH_BIN=/x/bin/sqsctl.js
-// measures another build (e.g. main, built in a checkout of its own) the same way.
+// measures another build (e.g. main, built in a checkout of its own) the same way;
+// SQSCTL_BENCH_BASE=/x/bin/sqsctl.js adds that build's rows ("base: ...") to the same
+// interleaved run, for a before/after pair measured side by side.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +20,7 @@ import { fileURLToPath } from "node:url";
 const rounds = Number(process.argv[2] ?? 30);
 const only = process.argv[3] ? new RegExp(process.argv[3]) : undefined;
 const bin = process.env.SQSCTL_BENCH_BIN || fileURLToPath(new URL("../bin/sqsctl.js", import.meta.url));
+const base = process.env.SQSCTL_BENCH_BASE;
 const raw = fileURLToPath(new URL("./raw-sdk-calls.mjs", import.meta.url));
 const node = process.execPath;
 const home = mkdtempSync(join(tmpdir(), "sqsctl-bench-"));
@@ -63,6 +66,8 @@ for (const [cmd, sqsctlArgs, rawArgs] of [
   cases.push([`raw SDK script + compile cache: ${cmd}`, [node, raw, ...rawArgs], cacheEnv, cmd]);
 }
 
+// The base build: the same sqsctl cases, run with its bin.
+if (base) for (const c of cases.filter((c) => c[0].startsWith("sqsctl"))) cases.push([`base: ${c[0]}`, c[1].map((a) => (a === bin ? base : a)), c[2], c[3]]);
 if (only) cases.splice(0, cases.length, ...cases.filter((c) => c[0] === "node -e 0" || only.test(c[0])));
 const samples = new Map(cases.map((c) => [c[0], []]));
 const runOnce = ([name, [cmd, ...args], e]) => {
@@ -87,7 +92,7 @@ const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)] };
 };
-const base = stat(samples.get("node -e 0")).median;
+const node0 = stat(samples.get("node -e 0")).median;
 console.log(`Node ${process.version}, ${rounds} interleaved rounds (wall ms; ratios of medians)`);
 console.log("| command | median ms | p90 ms | x node -e 0 | x raw script | x raw script + compile cache |\n|---|---:|---:|---:|---:|---:|");
 for (const [name, , , cmd] of cases) {
@@ -95,11 +100,11 @@ for (const [name, , , cmd] of cases) {
   const t = stat(samples.get(name));
   const vsRaw = cmd ? (t.median / stat(samples.get(`raw SDK script: ${cmd}`)).median).toFixed(2) : "";
   const vsRawCache = cmd ? (t.median / stat(samples.get(`raw SDK script + compile cache: ${cmd}`)).median).toFixed(2) : "";
-  console.log(`| ${name} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / base).toFixed(2)} | ${vsRaw} | ${vsRawCache} |`);
-  if (cmd && !name.startsWith("sqsctl, compile cache off")) {
+  console.log(`| ${name} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | ${(t.median / node0).toFixed(2)} | ${vsRaw} | ${vsRawCache} |`);
+  if (cmd && name === `sqsctl ${cmd}`) {
     for (const r of [`raw SDK script: ${cmd}`, `raw SDK script + compile cache: ${cmd}`]) {
       const s = stat(samples.get(r));
-      console.log(`| ${r} | ${s.median.toFixed(1)} | ${s.p90.toFixed(1)} | ${(s.median / base).toFixed(2)} | | |`);
+      console.log(`| ${r} | ${s.median.toFixed(1)} | ${s.p90.toFixed(1)} | ${(s.median / node0).toFixed(2)} | | |`);
     }
   }
 }
