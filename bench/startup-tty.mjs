@@ -5,7 +5,8 @@
 // not see. Every round runs every case once, in a shuffled order; medians. The time is
 // from spawn to the exit event, with all output read.
 // Run: npm run build && npx node bench/startup-tty.mjs [rounds=30] [cols=120]
-// SQSCTL_BENCH_BIN=/other/checkout/bin/sqsctl.js measures another build the same way.
+// SQSCTL_BENCH_BIN=/other/checkout/bin/sqsctl.js measures another build the same way;
+// SQSCTL_BENCH_BASE=/x/bin/sqsctl.js adds that build's rows ("base: ...") to the same run.
 import { fileURLToPath } from "node:url";
 import pty from "@lydell/node-pty";
 
@@ -24,6 +25,9 @@ const cases = [
   ["sqsctl help exit-codes", [bin, "help", "exit-codes"]],
   ["sqsctl --no-color --help", [bin, "--no-color", "--help"]],
 ];
+
+const baseBin = process.env.SQSCTL_BENCH_BASE;
+if (baseBin) for (const [name, args] of cases.filter((c) => c[0].startsWith("sqsctl"))) cases.push([`base: ${name}`, args.map((a) => (a === bin ? baseBin : a))]);
 
 const runOnce = ([name, args]) =>
   new Promise((resolve, reject) => {
