@@ -41,13 +41,14 @@ async function cachedQueueNames() {
 
 /**
  * `sqsctl [command...] --help|-h` and `sqsctl help [topic|command...]`, with nothing else on
- * the line, answered without loading the command tree (dist/main.js): into a pipe from
- * dist/help.json, Commander's own output for a pipe (80 columns, no colour), captured by
- * scripts/build.mjs from the full tree; on a terminal from dist/help-tty.json, the same
- * help as templates that dist/help/terminal.js fills in at the terminal's width with
- * Commander's own wrapping (src/help/terminal.ts). Commander's help has no colour, so
- * NO_COLOR/FORCE_COLOR change nothing. Anything else (an option, an unknown word) goes to
- * the tree, which answers the same or better.
+ * the line, answered without loading the command tree (dist/main.js), with the text the
+ * tree would print, written by scripts/build.mjs:
+ * - into a pipe, or on an 80-column terminal: dist/help.json, Commander's own output at 80
+ *   columns (no colour: Commander's help has none, so NO_COLOR/FORCE_COLOR change nothing);
+ * - on a terminal at least as wide as the command's longest help line: dist/help-tty.json;
+ * - on any other terminal: dist/help-templates.json filled in at the terminal's width by
+ *   dist/help/terminal.js with Commander's own wrapping (src/help/terminal.ts).
+ * Anything else (an option, an unknown word) goes to the tree, which answers the same or better.
  */
 async function staticHelp() {
   let words;
@@ -64,18 +65,22 @@ async function staticHelp() {
       return undefined;
     }
   };
+  const entry = (t, key) => (t && Object.hasOwn(t, key) ? t[key] : undefined);
   const key = words.join(" ");
-  const tty = process.stdout.isTTY === true;
+  // Commander's width: the terminal's columns (0 on a terminal that reports no size), 80 for a pipe.
+  const width = process.stdout.isTTY ? (process.stdout.columns ?? 80) : 80;
   let text;
-  // Topics are plain text, the same on a terminal and in a pipe.
-  const help = topic || !tty ? table("help.json") : undefined;
-  if (topic && help && Object.hasOwn(help.topics, key)) text = help.topics[key];
-  else if (!tty) text = help && Object.hasOwn(help.commands, key) ? help.commands[key] : undefined;
-  else {
-    const templates = table("help-tty.json");
-    if (templates && Object.hasOwn(templates, key)) {
-      const { renderHelp } = await import("../dist/help/terminal.js");
-      text = renderHelp(templates[key], process.stdout.columns);
+  if (topic || width === 80) {
+    // Topics are plain text, the same everywhere.
+    const help = table("help.json");
+    text = (topic ? entry(help?.topics, key) : undefined) ?? (width === 80 ? entry(help?.commands, key) : undefined);
+  }
+  if (text === undefined && width !== 80) {
+    const wide = entry(table("help-tty.json"), key);
+    if (wide?.fits != null && width >= wide.fits) text = wide.text;
+    else if (wide) {
+      const template = entry(table("help-templates.json"), key);
+      if (template) text = (await import("../dist/help/terminal.js")).renderHelp(template, width);
     }
   }
   if (text === undefined) return false;

@@ -128,19 +128,23 @@ await build({
 //            no colour), and the help topics: bin/sqsctl.js answers `sqsctl [cmd...] --help`
 //            and `sqsctl help [topic|cmd...]` from it without loading the command tree, when
 //            stdout is not a terminal. test/e2e/startup.test.ts checks each text against the tree's.
-// dist/help-tty.json  the same help as templates (src/help/terminal.ts): on a terminal,
-//            bin/sqsctl.js fills them in at the terminal's width with Commander's own Help
-//            (dist/help/terminal.js), as the tree would print it. Commander's help has no
-//            colour (the default Help styles nothing): the build checks that no text has an
-//            escape code, so "no colour" (NO_COLOR, --no-color, a pipe) cannot differ.
+// dist/help-tty.json and dist/help-templates.json  the help for a terminal, whose width
+//            changes Commander's wrapping. help-templates.json holds each text as a template
+//            (src/help/terminal.ts) that dist/help/terminal.js fills in at any width with
+//            Commander's own Help, as the tree would print it; help-tty.json holds, per
+//            command, the text for every width from `fits` up (nothing wraps there), so a
+//            wide terminal needs no rendering (and an 80-column one gets help.json's text).
+//            Commander's help has no colour (the default Help styles nothing): the build
+//            checks that no text has an escape code, so NO_COLOR, --no-color or a pipe cannot differ.
 const { buildProgram } = await import(join(root, "dist-dev/program.js"));
 const { HELP_TOPICS } = await import(join(root, "dist-dev/help/topics.js"));
-const { helpTemplate, renderHelp } = await import(join(root, "dist-dev/help/terminal.js"));
+const { helpTemplate, renderHelp, wideHelp } = await import(join(root, "dist-dev/help/terminal.js"));
 let captured = "";
 const sink = { write: (s) => ((captured += s), true), isTTY: false };
 const program = buildProgram({ io: { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, signal: new AbortController().signal });
 const commands = {};
 const templates = {};
+const wide = {};
 const take = () => {
   const s = captured;
   captured = "";
@@ -156,7 +160,8 @@ const walk = (cmd, keys) => {
     if (renderHelp(template, width) !== check) throw new Error(`help template of "${keys[0]}" does not render as Commander prints it at ${width} columns`);
   }
   if (text.includes("\u001b")) throw new Error(`help of "${keys[0]}" has an escape code: the terminal table (src/help/terminal.ts) does not colour`);
-  for (const key of keys) [commands[key], templates[key]] = [text, template];
+  const { fits, text: wideText } = wideHelp(template);
+  for (const key of keys) [commands[key], templates[key], wide[key]] = [text, template, { fits: Number.isFinite(fits) ? fits : null, text: wideText }];
   for (const sub of cmd.commands) {
     const names = [sub.name(), ...sub.aliases()];
     walk(sub, keys.flatMap((k) => names.map((n) => (k ? `${k} ${n}` : n))));
@@ -165,4 +170,5 @@ const walk = (cmd, keys) => {
 walk(program, [""]);
 const topics = Object.fromEntries(Object.entries(HELP_TOPICS).map(([name, t]) => [name, t.text]));
 writeFileSync(join(root, "dist/help.json"), JSON.stringify({ commands, topics }));
-writeFileSync(join(root, "dist/help-tty.json"), JSON.stringify(templates));
+writeFileSync(join(root, "dist/help-tty.json"), JSON.stringify(wide));
+writeFileSync(join(root, "dist/help-templates.json"), JSON.stringify(templates));

@@ -32,6 +32,22 @@ export function renderHelp(t: HelpTemplate, columns: number | undefined): string
   });
 }
 
+/** Wider than any help line: nothing wraps. */
+const UNWRAPPED = 10_000;
+
+/**
+ * Build time: the help as a terminal `fits` columns wide or wider prints it (nothing
+ * wraps there), so bin/sqsctl.js can print `text` on such a terminal without rendering.
+ * Checked width by width up to `checkUpTo`; when some width disagrees (a description with
+ * trailing spaces, which Commander keeps only when it does not wrap), `fits` is Infinity.
+ */
+export function wideHelp(t: HelpTemplate, checkUpTo = 400): { fits: number; text: string } {
+  const text = renderHelp(t, UNWRAPPED);
+  const fits = Math.max(...text.split("\n").map((line) => line.length));
+  for (let w = fits; w <= Math.max(fits, checkUpTo); w++) if (renderHelp(t, w) !== text) return { fits: Number.POSITIVE_INFINITY, text };
+  return { fits, text };
+}
+
 /**
  * Build time: prints `cmd`'s help (all of it: the texts added before and after too) into
  * `capture` with the width-dependent pieces as tokens. `captureWidth` is the width
