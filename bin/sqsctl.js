@@ -26,7 +26,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
 } else if (await staticHelp()) {
   // `--help` and `help TOPIC`: the text was written at build time (dist/help.json; on a
-  // terminal, dist/help-tty.json filled in at its width).
+  // terminal, dist/help/tty/, for its width).
 } else if (args[0] === "__complete-queues" && (await cachedQueueNames())) {
   // Shell completion asking for queue names: answered from a fresh cache.
 } else {
@@ -45,8 +45,9 @@ async function cachedQueueNames() {
  * tree would print, written by scripts/build.mjs:
  * - into a pipe, or on an 80-column terminal: dist/help.json, Commander's own output at 80
  *   columns (no colour: Commander's help has none, so NO_COLOR/FORCE_COLOR change nothing);
- * - on a terminal at least as wide as the command's longest help line: dist/help-tty.json;
- * - on any other terminal: dist/help-templates.json filled in at the terminal's width by
+ * - on a terminal at least as wide as the command's longest help line: the command's
+ *   dist/help/tty/*.json `text`;
+ * - on any other terminal: its `template`, filled in at the terminal's width by
  *   dist/help/terminal.js with Commander's own wrapping (src/help/terminal.ts).
  * Anything else (an option, an unknown word) goes to the tree, which answers the same or better.
  */
@@ -76,12 +77,9 @@ async function staticHelp() {
     text = (topic ? entry(help?.topics, key) : undefined) ?? (width === 80 ? entry(help?.commands, key) : undefined);
   }
   if (text === undefined && width !== 80) {
-    const wide = entry(table("help-tty.json"), key);
-    if (wide?.fits != null && width >= wide.fits) text = wide.text;
-    else if (wide) {
-      const template = entry(table("help-templates.json"), key);
-      if (template) text = (await import("../dist/help/terminal.js")).renderHelp(template, width);
-    }
+    const tty = table(`help/tty/${key ? key.replaceAll(" ", ".") : "@"}.json`);
+    if (tty && tty.fits !== null && width >= tty.fits) text = tty.text;
+    else if (tty) text = (await import("../dist/help/terminal.js")).renderHelp(tty.template, width);
   }
   if (text === undefined) return false;
   // `sqsctl --help | head -1`: a reader that has gone is not an error (as in dist/main.js).

@@ -128,14 +128,14 @@ await build({
 //            no colour), and the help topics: bin/sqsctl.js answers `sqsctl [cmd...] --help`
 //            and `sqsctl help [topic|cmd...]` from it without loading the command tree, when
 //            stdout is not a terminal. test/e2e/startup.test.ts checks each text against the tree's.
-// dist/help-tty.json and dist/help-templates.json  the help for a terminal, whose width
-//            changes Commander's wrapping. help-templates.json holds each text as a template
-//            (src/help/terminal.ts) that dist/help/terminal.js fills in at any width with
-//            Commander's own Help, as the tree would print it; help-tty.json holds, per
-//            command, the text for every width from `fits` up (nothing wraps there), so a
-//            wide terminal needs no rendering (and an 80-column one gets help.json's text).
-//            Commander's help has no colour (the default Help styles nothing): the build
-//            checks that no text has an escape code, so NO_COLOR, --no-color or a pipe cannot differ.
+// dist/help/tty/<command path, words joined by ".", "@" for the root>.json  the help for
+//            a terminal, whose width changes Commander's wrapping, one small file per
+//            command (a terminal reads only its own): `wide`, the text for every width from
+//            `fits` up (nothing wraps there), and `template` (src/help/terminal.ts), which
+//            dist/help/terminal.js fills in at any other width with Commander's own Help, as
+//            the tree would print it. An 80-column terminal gets help.json's text. Commander's
+//            help has no colour (the default Help styles nothing): the build checks that no
+//            text has an escape code, so NO_COLOR, --no-color or a pipe cannot differ.
 const { buildProgram } = await import(join(root, "dist-dev/program.js"));
 const { HELP_TOPICS } = await import(join(root, "dist-dev/help/topics.js"));
 const { helpTemplate, renderHelp, wideHelp } = await import(join(root, "dist-dev/help/terminal.js"));
@@ -170,5 +170,7 @@ const walk = (cmd, keys) => {
 walk(program, [""]);
 const topics = Object.fromEntries(Object.entries(HELP_TOPICS).map(([name, t]) => [name, t.text]));
 writeFileSync(join(root, "dist/help.json"), JSON.stringify({ commands, topics }));
-writeFileSync(join(root, "dist/help-tty.json"), JSON.stringify(wide));
-writeFileSync(join(root, "dist/help-templates.json"), JSON.stringify(templates));
+mkdirSync(join(root, "dist/help/tty"), { recursive: true });
+for (const [key, w] of Object.entries(wide)) {
+  writeFileSync(join(root, "dist/help/tty", `${key ? key.replaceAll(" ", ".") : "@"}.json`), JSON.stringify({ ...w, template: templates[key] }));
+}

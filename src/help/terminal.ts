@@ -24,6 +24,8 @@ const TOKEN = /\u0000(\d+)\u0000/g;
  */
 export function renderHelp(t: HelpTemplate, columns: number | undefined): string {
   const helper = new Help();
+  // No help text has an escape code (scripts/build.mjs refuses one): its display width is its length.
+  helper.displayWidth = (str: string) => str.length;
   helper.prepareContext({ helpWidth: columns });
   const width = helper.helpWidth ?? 80;
   return t.text.replace(TOKEN, (_, i: string) => {

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { BIN } from "../helpers/cli.js";
-import { runInPty } from "../helpers/pty.js";
+import pty from "@lydell/node-pty";
 import { buildProgram } from "../../src/program.js";
 
 const TRACE = fileURLToPath(new URL("../helpers/trace-imports.mjs", import.meta.url));
@@ -156,8 +156,10 @@ describe("help from dist/help.json is the command tree's own help", () => {
 
 /**
  * On a terminal Commander wraps help to the terminal's width. bin/sqsctl.js answers from
- * dist/help-tty.json (templates, src/help/terminal.ts) filled in at process.stdout.columns
- * with Commander's Help: it must print what the tree prints at that width, and load no tree.
+ * dist/help/tty/<command>.json: the text for a terminal at least as wide as its longest line,
+ * else a template (src/help/terminal.ts) filled in at process.stdout.columns with
+ * Commander's Help; an 80-column terminal gets dist/help.json's text. Each must print what
+ * the tree prints at that width, and load no tree.
  */
 describe("help on a terminal is the tree's help at the terminal's width, without the tree", () => {
   /** Commander's own help for `words` at `cols` columns, from the source tree in this process. */
@@ -173,15 +175,29 @@ describe("help on a terminal is the tree's help at the terminal's width, without
     return text;
   }
 
-  /** What the terminal received, line ends as written (the pty turns \n into \r\n). */
-  async function onTerminal(args: string[], cols: number, opts: { zeroSize?: boolean; env?: Record<string, string>; expectLength?: number } = {}) {
-    const run = runInPty(args, { cols, env: opts.env ?? {}, ...(opts.zeroSize ? { zeroSize: true } : {}) });
-    const code = await run.exited();
-    const text = () => run.output().replace(/\r\n/g, "\n");
-    // The last bytes can arrive after the exit event: wait (bounded) for all of them.
-    const deadline = Date.now() + 5_000;
-    while (opts.expectLength !== undefined && text().length < opts.expectLength && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return { code, text: text() };
+  /**
+   * What the terminal received, line ends as written (the pty turns \n into \r\n). The CLI
+   * runs under sh on the terminal; after it ends, sh prints a marker and waits for a line,
+   * so the terminal stays open until everything before the marker has been read (output
+   * written just before a process exits can otherwise be lost with the terminal).
+   */
+  async function onTerminal(args: string[], cols: number, opts: { zeroSize?: boolean; env?: Record<string, string> } = {}) {
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+    const script = `${opts.zeroSize ? "stty cols 0 rows 0; " : ""}${command}; code=$?; printf '<<exit %s>>' "$code"; read _; exit 0`;
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TERM: "xterm-256color", ...opts.env };
+    const term = pty.spawn("/bin/sh", ["-c", script], { cols, rows: 40, env });
+    let raw = "";
+    term.onData((d) => (raw += d));
+    const ended = new Promise<void>((resolve) => term.onExit(() => resolve()));
+    try {
+      await vi.waitFor(() => expect(raw).toMatch(/<<exit \d+>>/), { timeout: 20_000, interval: 20 });
+    } finally {
+      term.write("\r");
+      await ended;
+    }
+    const [, out = "", code = ""] = /^([\s\S]*)<<exit (\d+)>>/.exec(raw) ?? [];
+    return { code: Number(code), text: out.replace(/\r\n/g, "\n") };
   }
 
   test.each([
@@ -198,40 +214,40 @@ describe("help on a terminal is the tree's help at the terminal's width, without
     const expected = treeHelp(words, cols);
     // The width matters here, or this proves nothing about wrapping.
     if (cols !== 80) expect(expected).not.toBe(treeHelp(words, undefined));
-    const fast = await onTerminal([...words, "--help"], cols, { expectLength: expected.length });
+    const fast = await onTerminal([...words, "--help"], cols);
     expect(fast.code).toBe(0);
     expect(fast.text).toBe(expected);
     // The tree itself, on the same terminal (a global option in front sends it there).
-    const tree = await onTerminal(["--no-color", ...words, "--help"], cols, { expectLength: expected.length });
+    const tree = await onTerminal(["--no-color", ...words, "--help"], cols);
     expect(tree.text).toBe(expected);
   });
 
   test("a terminal that reports 0 columns gets Commander's unwrapped help, as from the tree", async () => {
     const expected = treeHelp(["dlq", "redrive"], 0);
-    const fast = await onTerminal(["dlq", "redrive", "--help"], 100, { zeroSize: true, expectLength: expected.length });
+    const fast = await onTerminal(["dlq", "redrive", "--help"], 100, { zeroSize: true });
     expect(fast.code).toBe(0);
     expect(fast.text).toBe(expected);
   });
 
   test("FORCE_COLOR does not colour it (Commander's help has no colour either), and help TOPIC is the topic", async () => {
     const expected = treeHelp([], 100);
-    const forced = await onTerminal(["--help"], 100, { env: { FORCE_COLOR: "1" }, expectLength: expected.length });
+    const forced = await onTerminal(["--help"], 100, { env: { FORCE_COLOR: "1" } });
     expect(forced.text).toBe(expected);
     const help = JSON.parse(readFileSync(join(ROOT, "dist/help.json"), "utf8")) as { topics: Record<string, string> };
-    const topic = await onTerminal(["help", "filters"], 100, { expectLength: help.topics.filters!.length });
+    const topic = await onTerminal(["help", "filters"], 100);
     expect(topic.text).toBe(help.topics.filters);
   });
 
   test.each([
     // Narrower than its longest line: filled in by dist/help/terminal.js (Commander's Help alone).
     [120, "queues", ["dist/help/terminal.js"]],
-    // At least as wide as its longest line (dist/help-tty.json), or 80 columns (dist/help.json): no module.
+    // At least as wide as its longest line (dist/help/tty/queues.json), or 80 columns (dist/help.json): no module.
     [200, "queues", []],
     [80, "queues", []],
   ])("%i columns: queues --help on a terminal loads %s %j: no command tree, no Command class", async (cols, path, loaded) => {
     const file = join(mkdtempSync(join(tmpdir(), "sqsctl-trace-")), "imports.txt");
     const expected = treeHelp([path], cols);
-    const r = await onTerminal([path, "--help"], cols, { env: { NODE_OPTIONS: `--import ${TRACE}`, SQSCTL_TRACE_IMPORTS: file }, expectLength: expected.length });
+    const r = await onTerminal([path, "--help"], cols, { env: { NODE_OPTIONS: `--import ${TRACE}`, SQSCTL_TRACE_IMPORTS: file } });
     expect(r.code).toBe(0);
     expect(r.text).toBe(expected);
     const files = readFileSync(file, "utf8").trim().split("\n");
