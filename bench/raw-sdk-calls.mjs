@@ -2,13 +2,14 @@
 // The baseline for bench/startup-commands.mjs: a hand-written SDK script making the SAME
 // SQS calls as one sqsctl command (read from `sqsctl ... --debug`), configured the way a
 // script is (region, endpoint and credentials from the environment, the SDK's defaults).
-// Usage: node bench/raw-sdk-calls.mjs list|show|create|send|receive QUEUE_NAME
+// Usage: node bench/raw-sdk-calls.mjs list|create|send|receive|purge|dlq-list [QUEUE_NAME]
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListQueuesCommand,
   ListQueueTagsCommand,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -52,5 +53,37 @@ if (what === "list") {
       new ChangeMessageVisibilityBatchCommand({ QueueUrl: u, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) }),
     );
   }
+} else if (what === "purge") {
+  // purge --yes: look the queue up, read its counts (twice, as sqsctl does), purge.
+  const u = await url();
+  await attrs(u, ["All"]);
+  const { Attributes } = await attrs(u, ["All"]);
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: u }));
+  console.log("purged", name, Attributes.ApproximateNumberOfMessages);
+} else if (what === "dlq-list") {
+  // dlq list: every queue's attributes, the DLQs are the ones a RedrivePolicy names, then
+  // CloudWatch's oldest-message age for them (same endpoint; a local server refuses it).
+  const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ MaxResults: 1000 }));
+  const queues = await Promise.all(QueueUrls.map(async (u) => ({ url: u, attributes: (await attrs(u, ["All"])).Attributes })));
+  const targets = new Set(queues.map((q) => q.attributes.RedrivePolicy && JSON.parse(q.attributes.RedrivePolicy).deadLetterTargetArn).filter(Boolean));
+  const dlqs = queues.filter((q) => targets.has(q.attributes.QueueArn));
+  // Only this command needs CloudWatch: a script for it would import it; the others would not.
+  const { CloudWatchClient, GetMetricDataCommand } = await import("@aws-sdk/client-cloudwatch");
+  const cw = new CloudWatchClient({ endpoint: process.env.AWS_ENDPOINT_URL_SQS });
+  const now = Date.now();
+  const ages = await cw
+    .send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now - 900_000),
+        EndTime: new Date(now),
+        MetricDataQueries: dlqs.map((q, i) => ({
+          Id: `age${i}`,
+          MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: "ApproximateAgeOfOldestMessage", Dimensions: [{ Name: "QueueName", Value: q.url.split("/").pop() }] }, Period: 300, Stat: "Maximum" },
+        })),
+      }),
+    )
+    .catch(() => undefined);
+  cw.destroy();
+  for (const q of dlqs) console.log(q.url.split("/").pop(), q.attributes.ApproximateNumberOfMessages, ages ? "" : "n/a");
 } else throw new Error(`unknown: ${what}`);
 sqs.destroy();

@@ -24,8 +24,9 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // The one call scripts make in a loop: answer it without loading the command tree.
   const { readFileSync } = process.getBuiltinModule("node:fs");
   process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
-} else if (!process.stdout.isTTY && (await staticHelp())) {
-  // `--help` and `help TOPIC` into a pipe: the text was written at build time (dist/help.json).
+} else if (await staticHelp()) {
+  // `--help` and `help TOPIC`: the text was written at build time (dist/help.json; on a
+  // terminal, dist/help/tty/, for its width).
 } else if (args[0] === "__complete-queues" && (await cachedQueueNames())) {
   // Shell completion asking for queue names: answered from a fresh cache.
 } else {
@@ -40,9 +41,15 @@ async function cachedQueueNames() {
 
 /**
  * `sqsctl [command...] --help|-h` and `sqsctl help [topic|command...]`, with nothing else on
- * the line, printed from dist/help.json: Commander's own output for a pipe (80 columns, no
- * colour), captured by scripts/build.mjs from the full tree. Anything else (an option, an
- * unknown word, a terminal's width) goes to the tree, which answers the same or better.
+ * the line, answered without loading the command tree (dist/main.js), with the text the
+ * tree would print, written by scripts/build.mjs:
+ * - into a pipe, or on an 80-column terminal: dist/help.json, Commander's own output at 80
+ *   columns (no colour: Commander's help has none, so NO_COLOR/FORCE_COLOR change nothing);
+ * - on a terminal at least as wide as the command's longest help line: the command's
+ *   dist/help/tty/*.json `text`;
+ * - on any other terminal: its `template`, filled in at the terminal's width by
+ *   dist/help/terminal.js with Commander's own wrapping (src/help/terminal.ts).
+ * Anything else (an option, an unknown word) goes to the tree, which answers the same or better.
  */
 async function staticHelp() {
   let words;
@@ -52,14 +59,28 @@ async function staticHelp() {
   else return false;
   if (!words.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) return false;
   const { readFileSync } = process.getBuiltinModule("node:fs");
-  let help;
-  try {
-    help = JSON.parse(readFileSync(new URL("../dist/help.json", import.meta.url), "utf8"));
-  } catch {
-    return false;
-  }
+  const table = (name) => {
+    try {
+      return JSON.parse(readFileSync(new URL(`../dist/${name}`, import.meta.url), "utf8"));
+    } catch {
+      return undefined;
+    }
+  };
+  const entry = (t, key) => (t && Object.hasOwn(t, key) ? t[key] : undefined);
   const key = words.join(" ");
-  const text = (topic && Object.hasOwn(help.topics, key) ? help.topics[key] : undefined) ?? (Object.hasOwn(help.commands, key) ? help.commands[key] : undefined);
+  // Commander's width: the terminal's columns (0 on a terminal that reports no size), 80 for a pipe.
+  const width = process.stdout.isTTY ? (process.stdout.columns ?? 80) : 80;
+  let text;
+  if (topic || width === 80) {
+    // Topics are plain text, the same everywhere.
+    const help = table("help.json");
+    text = (topic ? entry(help?.topics, key) : undefined) ?? (width === 80 ? entry(help?.commands, key) : undefined);
+  }
+  if (text === undefined && width !== 80) {
+    const tty = table(`help/tty/${key ? key.replaceAll(" ", ".") : "@"}.json`);
+    if (tty && tty.fits !== null && width >= tty.fits) text = tty.text;
+    else if (tty) text = (await import("../dist/help/terminal.js")).renderHelp(tty.template, width);
+  }
   if (text === undefined) return false;
   // `sqsctl --help | head -1`: a reader that has gone is not an error (as in dist/main.js).
   process.stdout.on("error", (err) => {

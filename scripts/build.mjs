@@ -36,6 +36,11 @@ rmSync(join(root, "dist-dev"), { recursive: true, force: true });
 // only what the code names is read. A namespace (`await import("node:http")`) keeps them
 // all: the slow lazy ones (SLOW) are left out of it. require() calls are left as they are.
 const SLOW = { http: ["WebSocket", "CloseEvent", "MessageEvent"], https: [], crypto: ["webcrypto", "subtle"], tls: ["rootCertificates"] };
+// node:child_process is Commander's (`import childProcess from "node:child_process"`, for
+// executable subcommands, which sqsctl has none of): loading it at start-up also loads
+// dgram and its internals, ~2.5 ms of every command. Its default export is a stand-in
+// that loads the module on first use.
+const LAZY = new Set(["child_process"]);
 const requireBuiltins = {
   name: "require-builtins",
   setup(b) {
@@ -50,13 +55,32 @@ const requireBuiltins = {
     b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
       const name = args.path.split("|")[0];
       const keys = Object.keys(nodeRequire(name)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== "default" && !SLOW[name]?.includes(k));
+      const id = JSON.stringify(`node:${name}`);
+      // A built-in in LAZY is loaded on first use of its default export's properties, not
+      // when the chunk is evaluated (a named import still loads it at once).
+      const head = LAZY.has(name)
+        ? `let m;\nconst get = () => (m ??= process.getBuiltinModule(${id}));\nconst pick = (k) => get()[k];\n` +
+          `const lazy = {};\nfor (const k of ${JSON.stringify(keys)}) Object.defineProperty(lazy, k, { get: () => get()[k], enumerable: true });\nexport default lazy;\n`
+        : `const m = process.getBuiltinModule(${id});\nconst pick = (k) => m[k];\nexport default m;\n`;
       return {
-        contents:
-          `const m = process.getBuiltinModule(${JSON.stringify(`node:${name}`)});\nconst pick = (k) => m[k];\nexport default m;\n` +
-          keys.map((k) => `export const ${k} = /* @__PURE__ */ pick(${JSON.stringify(k)});\n`).join(""),
+        contents: head + keys.map((k) => `export const ${k} = /* @__PURE__ */ pick(${JSON.stringify(k)});\n`).join(""),
         loader: "js",
       };
     });
+  },
+};
+
+// src/help/terminal.ts (help on a terminal, without the tree) needs only Commander's Help
+// class: its "commander" import is resolved to lib/help.js, not the package's index.js
+// (whose `export const program = new Command()` would bring Command and its built-ins in).
+// It is built on its own into one file (dist/help/terminal.js, ~25 kB: one file to load,
+// not three shared chunks); the rest of the CLI imports Commander as usual.
+const commanderHelpOnly = {
+  name: "commander-help-only",
+  setup(b) {
+    b.onResolve({ filter: /^commander$/ }, (args) =>
+      args.importer.endsWith(join("src", "help", "terminal.ts")) ? { path: nodeRequire.resolve("commander").replace(/index\.js$/, join("lib", "help.js")) } : undefined,
+    );
   },
 };
 
@@ -77,6 +101,16 @@ const cli = await build({
   metafile: true,
   plugins: [requireBuiltins],
 });
+const terminalHelp = await build({
+  ...common,
+  entryPoints: { "help/terminal": "src/help/terminal.ts" },
+  outdir: "dist",
+  bundle: true,
+  metafile: true,
+  plugins: [commanderHelpOnly, requireBuiltins],
+});
+for (const [k, v] of Object.entries(terminalHelp.metafile.outputs)) cli.metafile.outputs[k] = v;
+for (const [k, v] of Object.entries(terminalHelp.metafile.inputs)) cli.metafile.inputs[k] ??= v;
 mkdirSync(join(root, "build"), { recursive: true });
 writeFileSync(join(root, "build/esbuild-meta.json"), JSON.stringify(cli.metafile));
 
@@ -93,19 +127,41 @@ await build({
 // dist/help.json  every command's --help text, as Commander prints it to a pipe (80 columns,
 //            no colour), and the help topics: bin/sqsctl.js answers `sqsctl [cmd...] --help`
 //            and `sqsctl help [topic|cmd...]` from it without loading the command tree, when
-//            stdout is not a terminal (a terminal's width changes the wrapping: the tree
-//            answers there). test/e2e/startup.test.ts checks each text against the tree's.
+//            stdout is not a terminal. test/e2e/startup.test.ts checks each text against the tree's.
+// dist/help/tty/<command path, words joined by ".", "@" for the root>.json  the help for
+//            a terminal, whose width changes Commander's wrapping, one small file per
+//            command (a terminal reads only its own): `wide`, the text for every width from
+//            `fits` up (nothing wraps there), and `template` (src/help/terminal.ts), which
+//            dist/help/terminal.js fills in at any other width with Commander's own Help, as
+//            the tree would print it. An 80-column terminal gets help.json's text. Commander's
+//            help has no colour (the default Help styles nothing): the build checks that no
+//            text has an escape code, so NO_COLOR, --no-color or a pipe cannot differ.
 const { buildProgram } = await import(join(root, "dist-dev/program.js"));
 const { HELP_TOPICS } = await import(join(root, "dist-dev/help/topics.js"));
+const { helpTemplate, renderHelp, wideHelp } = await import(join(root, "dist-dev/help/terminal.js"));
 let captured = "";
 const sink = { write: (s) => ((captured += s), true), isTTY: false };
 const program = buildProgram({ io: { stdout: sink, stderr: sink, stdin: process.stdin, env: {} }, signal: new AbortController().signal });
 const commands = {};
+const templates = {};
+const wide = {};
+const take = () => {
+  const s = captured;
+  captured = "";
+  return s;
+};
 const walk = (cmd, keys) => {
   cmd.configureOutput({ getOutHelpWidth: () => undefined, getOutHasColors: () => false });
   captured = "";
   cmd.outputHelp();
-  for (const key of keys) commands[key] = captured;
+  const text = take();
+  const template = helpTemplate(cmd, take);
+  for (const [check, width] of [[text, undefined], [text, 80]]) {
+    if (renderHelp(template, width) !== check) throw new Error(`help template of "${keys[0]}" does not render as Commander prints it at ${width} columns`);
+  }
+  if (text.includes("\u001b")) throw new Error(`help of "${keys[0]}" has an escape code: the terminal table (src/help/terminal.ts) does not colour`);
+  const { fits, text: wideText } = wideHelp(template);
+  for (const key of keys) [commands[key], templates[key], wide[key]] = [text, template, { fits: Number.isFinite(fits) ? fits : null, text: wideText }];
   for (const sub of cmd.commands) {
     const names = [sub.name(), ...sub.aliases()];
     walk(sub, keys.flatMap((k) => names.map((n) => (k ? `${k} ${n}` : n))));
@@ -114,3 +170,7 @@ const walk = (cmd, keys) => {
 walk(program, [""]);
 const topics = Object.fromEntries(Object.entries(HELP_TOPICS).map(([name, t]) => [name, t.text]));
 writeFileSync(join(root, "dist/help.json"), JSON.stringify({ commands, topics }));
+mkdirSync(join(root, "dist/help/tty"), { recursive: true });
+for (const [key, w] of Object.entries(wide)) {
+  writeFileSync(join(root, "dist/help/tty", `${key ? key.replaceAll(" ", ".") : "@"}.json`), JSON.stringify({ ...w, template: templates[key] }));
+}

@@ -36,9 +36,7 @@ export async function startProgress(ui: Ui, render: () => string, everyMs = 200)
 }
 
 /** "1,234" */
-export function count(n: number): string {
-  return n.toLocaleString("en-US");
-}
+export { count } from "../core/text.js";
 
 /** "12s", "3m 20s", "1h 5m" for an ETA. */
 export function shortDuration(seconds: number): string {

@@ -2,6 +2,7 @@ import { nameOf } from "../core/queue-ref.js";
 import type { SqsContext } from "./client.js";
 import { describeQueues, getQueueAttributes, listDeadLetterSources, type QueueSummary } from "./queues.js";
 import { parseRedrivePolicy } from "../core/redrive-policy.js";
+import { compareNames } from "../core/text.js";
 
 export interface DeadLetterSource {
   name: string;
@@ -28,7 +29,7 @@ export async function findDeadLetterSources(
       const policy = parseRedrivePolicy(attrs.RedrivePolicy);
       out.push({ name: nameOf(url), url, arn: attrs.QueueArn ?? "", maxReceiveCount: policy?.maxReceiveCount ?? 0 });
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out.sort((a, b) => compareNames(a.name, b.name));
   }
   const queues = allQueues ?? (await describeQueues(ctx));
   return queues

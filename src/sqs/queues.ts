@@ -12,6 +12,7 @@ import { suggestSimilar } from "../core/suggest.js";
 import { OperationError, SqsctlError, UsageError } from "../errors.js";
 import type { SqsContext } from "./client.js";
 import { errorCode } from "./errors.js";
+import { compareNames } from "../core/text.js";
 
 /** A queue located on the server: name, URL and ARN are all known. */
 export interface QueueHandle {
@@ -194,5 +195,5 @@ export async function describeQueues(ctx: SqsContext, prefix?: string, concurren
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
-  return out.filter(Boolean).sort((a, b) => a.name.localeCompare(b.name));
+  return out.filter(Boolean).sort((a, b) => compareNames(a.name, b.name));
 }

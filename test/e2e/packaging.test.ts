@@ -24,8 +24,11 @@ describe("npm pack", () => {
     for (const needed of ["LICENSE", "README.md", "package.json", "bin/sqsctl.js", "dist/main.js", "dist/completion/fast-path.js", "dist/help.json", "completions/sqsctl.bash"]) {
       expect(files).toContain(needed);
     }
-    // dist/ is the esbuild bundle: main.js, its chunks and the build-time help table.
-    expect(files.filter((f) => f.startsWith("dist/") && !f.endsWith(".js") && f !== "dist/help.json")).toEqual([]);
+    // dist/ is the esbuild bundle: main.js, its chunks and the build-time help tables
+    // (help.json; help/tty/<command>.json for terminals).
+    expect(files.filter((f) => f.startsWith("dist/") && !f.endsWith(".js") && f !== "dist/help.json" && !/^dist\/help\/tty\/[@a-z0-9._-]+\.json$/.test(f))).toEqual([]);
+    expect(files).toContain("dist/help/tty/@.json");
+    expect(files).toContain("dist/help/terminal.js");
     expect(files.filter((f) => f.startsWith("dist/chunk-")).length).toBeGreaterThan(0);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(files.filter((f) => f.startsWith("dist/demo/"))).toEqual([]);

@@ -3,6 +3,7 @@ import { oldestAges, type OldestAge } from "../../sqs/dlq-age.js";
 import { describeQueues, getQueueAttributes, type QueueSummary } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 import { growthCell, listGrowth } from "./triage.js";
+import { compareNames } from "../../core/text.js";
 
 interface DlqRow {
   q: QueueSummary;
@@ -31,7 +32,7 @@ export default async function list(ctx: CommandContext, _args: string[], opts: {
     if (row.sources.length === 0) rows.push(row);
     row.sources.push({ name: src.name, arn: src.arn, url: src.url, maxReceiveCount: src.redrivePolicy!.maxReceiveCount });
   }
-  rows.sort((a, b) => a.q.name.localeCompare(b.q.name));
+  rows.sort((a, b) => compareNames(a.q.name, b.q.name));
   if (rows.length === 0 && ui.format === "table") {
     ui.info(`No dead-letter queues in ${sqs.region} (${sqs.endpoint}): no queue has a RedrivePolicy.`);
     ui.info("Create a queue with one: sqsctl queues create orders --create-dlq");
