@@ -47,16 +47,17 @@ for (const kind of SERVERS) {
         for (let i = 0; i < 60 && Number(await attr(client, s.dlq, "ApproximateNumberOfMessagesNotVisible")) > 0; i++) await new Promise((r) => setTimeout(r, 500));
         let r;
         try {
-          r = await run(cmd, args, env);
+          // A step that exits non-zero (e.g. a server quirk the end rule refuses) is timed and measured too.
+          r = await run(cmd, args, env, { allowFail: true });
         } catch (err) {
-          // A failed step is a result too (e.g. a server quirk the end rule refuses): record it.
           const msg = String(err.message).split("\n").find((l) => l.startsWith("error:")) ?? String(err.message).split("\n")[0];
           const row = { server: kind, n, step: label, seconds: NaN, msgPerS: NaN, rssMb: NaN, note: `FAILED: ${msg}` };
           rows.push(row);
           console.error(JSON.stringify(row));
           return undefined;
         }
-        const note = check ? check(r) : "";
+        const failed = r.code !== 0 ? `exit ${r.code}: ${r.stderr.split("\n").find((l) => l.startsWith("error:")) ?? "?"}` : "";
+        const note = failed || (check ? check(r) : "");
         const row = { server: kind, n, step: label, seconds: +r.wall.toFixed(2), msgPerS: Math.round(n / r.wall), rssMb: Math.round(r.rssMb), note };
         rows.push(row);
         console.error(JSON.stringify(row));
@@ -71,7 +72,9 @@ for (const kind of SERVERS) {
       }
       if (!SKIP.includes("redrive")) {
         await step(`dlq redrive --filter (1/4) --strategy manual`, node, [BIN, "dlq", "redrive", s.dlqName, "--to", s.srcName, "--filter", FILTER, "--strategy", "manual", "--yes", "-o", "json", "-q"], () => `moved, ${0} left`);
-        rows.at(-1).note = `target ${await attr(client, s.src, "ApproximateNumberOfMessages")}, DLQ ${await attr(client, s.dlq, "ApproximateNumberOfMessages")}`;
+        const last = rows.at(-1);
+        const counts = `target ${await attr(client, s.src, "ApproximateNumberOfMessages")}, DLQ ${await attr(client, s.dlq, "ApproximateNumberOfMessages")}`;
+        last.note = last.note.startsWith("exit") ? `${last.note}; ${counts}` : counts;
       }
       await drop(client, s.dlq, s.src);
     }
