@@ -65,6 +65,14 @@ export function mapSdkError(err: unknown, ctx: ErrorContext): SqsctlError {
   if (e?.name === "CredentialsProviderError" || /Could not load credentials/i.test(e?.message ?? "")) {
     return new AuthError("No AWS credentials found.", CREDENTIALS_HINT, { cause: err });
   }
+  // OverLimit comes as HTTP 403 but is no access problem: a quota of the queue was reached.
+  if (code === "OverLimit") {
+    return new OperationError(
+      `SQS refused the request${ctx.queue ? ` for queue "${ctx.queue}"` : ""}: a limit was reached (OverLimit: ${e?.message || "over limit"}).`,
+      "A receive: too many messages are in flight (about 120,000 on a standard queue, 20,000 on FIFO); wait for consumers to delete them or their holds to end. A permission: the queue has too many.",
+      { cause: err },
+    );
+  }
   if (AUTH.has(code) || e?.$metadata?.httpStatusCode === 403) {
     return new AuthError(
       `Access denied ${where}${ctx.queue ? ` for queue "${ctx.queue}"` : ""}: ${code || "403"}.`,

@@ -28,6 +28,10 @@ export interface SnapshotOptions {
    * few (a dry run's preview). A throw ends the scan like `filter`'s.
    */
   onMatch?: ((env: Envelope) => void) | undefined;
+  /** At SQS's in-flight limit, end as "overlimit" with a partial reason (the caller reports it) instead of throwing. */
+  endAtInFlightLimit?: boolean | undefined;
+  /** The queue's in-flight limit (receive-loop.ts). */
+  inFlightLimit?: number | undefined;
 }
 
 export interface Snapshot {
@@ -38,7 +42,7 @@ export interface Snapshot {
   /** Distinct messages received. */
   scanned: number;
   /** Why the scan ended (the receive loop's end rule: custody/receive-loop.ts). */
-  ended: "limit" | "empty" | "interrupted" | "stalled";
+  ended: "limit" | "empty" | "interrupted" | "stalled" | "overlimit";
   /** Why the scan did not see everything (FIFO groups blocked, messages in flight elsewhere), or undefined. */
   partial: string | undefined;
   /** Every message the snapshot holds, matching or not: custody data only (lean), the bodies are in `messages`. */
@@ -74,6 +78,8 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
       receivers: opts.concurrency ?? DEFAULT_RECEIVERS,
       signal: opts.signal,
       end,
+      endAtInFlightLimit: opts.endAtInFlightLimit,
+      inFlightLimit: opts.inFlightLimit,
     });
     for await (const batch of batches) {
       for (const h of batch) {
@@ -91,7 +97,7 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
     await held.close().catch(() => undefined);
     throw err;
   }
-  const ended: Snapshot["ended"] = full() || end.reason === "max" ? "limit" : end.reason === "aborted" ? "interrupted" : end.reason === "stalled" ? "stalled" : "empty";
+  const ended: Snapshot["ended"] = full() || end.reason === "max" ? "limit" : end.reason === "aborted" ? "interrupted" : end.reason === "stalled" ? "stalled" : end.reason === "overlimit" ? "overlimit" : "empty";
   return {
     messages,
     matched,

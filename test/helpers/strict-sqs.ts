@@ -40,6 +40,13 @@ import { listenOnLoopback } from "./loopback.js";
  *   Consequence for tests: count a FIFO queue THROUGH the layer (`strict.client`-style
  *   clients or `heldIds`), not on the server directly; messages in the model live only as
  *   long as the layer. Long polls on a model queue poll the server in 1 s slices.
+ * - `inFlightLimit` (standard queues): SQS's in-flight quota (AWS: about 120,000). A receive
+ *   returns at most what is left under it (counting receives still being answered); at the
+ *   limit a short poll (WaitTimeSeconds 0) gets `OverLimit` (HTTP 403, SenderFault), and a
+ *   long poll comes back empty after its wait, as the SQS quotas page documents ("If you
+ *   use long polling, Amazon SQS returns no error messages"); `overLimitOnLongPoll` answers
+ *   long polls with `OverLimit` too (the API reference's wording for ReceiveMessage).
+ *   Counted in `stats.refused.OverLimit`.
  * - `maxVisibilitySeconds` caps the VisibilityTimeout of ReceiveMessage (including the
  *   queue's default when the request has none) and ChangeMessageVisibility(Batch), to force
  *   long runs past their hold.
@@ -48,6 +55,10 @@ import { listenOnLoopback } from "./loopback.js";
 export interface StrictOptions {
   /** Cap for receive and change-visibility timeouts (seconds). */
   maxVisibilitySeconds?: number;
+  /** SQS's in-flight limit on standard queues (see above). */
+  inFlightLimit?: number;
+  /** At the limit, long polls get `OverLimit` too instead of an empty answer. */
+  overLimitOnLongPoll?: boolean;
   /** Hold FIFO queues in the layer to return several messages of a group per receive (default true). */
   fifoModel?: boolean;
   /**
@@ -150,8 +161,8 @@ function jsonAnswer(status: number, payload: unknown): Answer {
   return { status, headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": randomUUID() }, body };
 }
 
-function errorAnswer(code: "ReceiptHandleIsInvalid" | "MessageNotInflight", message: string): Answer {
-  const a = jsonAnswer(400, { __type: `com.amazonaws.sqs#${code}`, message });
+function errorAnswer(code: "ReceiptHandleIsInvalid" | "MessageNotInflight" | "OverLimit", message: string): Answer {
+  const a = jsonAnswer(code === "OverLimit" ? 403 : 400, { __type: `com.amazonaws.sqs#${code}`, message });
   const query = code === "MessageNotInflight" ? "AWS.SimpleQueueService.MessageNotInflight" : code;
   a.headers["x-amzn-query-error"] = `${query};Sender`;
   return a;
@@ -167,6 +178,14 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
   const models = new Map<string, ModelMessage[]>();
   let closed = false;
 
+  /** Messages receives still being answered may take, per queue (for `inFlightLimit`). */
+  const reserved = new Map<string, number>();
+  /** Messages of a (standard) queue in flight through the layer: newest hold neither deleted nor over. */
+  const inFlightCount = (key: string, now: number) => {
+    let n = 0;
+    for (const l of latest.values()) if (!l.deleted && l.deadline > now && handles.get(l.handle)?.key === key) n += 1;
+    return n;
+  };
   const refuse = (code: string) => (stats.refused[code] = (stats.refused[code] ?? 0) + 1);
   const cap = (seconds: number) => (opts.maxVisibilitySeconds === undefined ? seconds : Math.min(seconds, opts.maxVisibilitySeconds));
   const usesModel = (key: string) => (opts.fifoModel ?? true) && key.endsWith(".fifo");
@@ -361,10 +380,30 @@ export async function startStrictSqs(target: string, options: StrictOptions = {}
     const url = String(req.QueueUrl);
     const key = queueKey(url);
     if (usesModel(key)) return receiveFromModel(req, abandoned);
+    let reservedHere = 0;
+    if (opts.inFlightLimit !== undefined) {
+      const room = opts.inFlightLimit - inFlightCount(key, Date.now()) - (reserved.get(key) ?? 0);
+      if (room <= 0) {
+        refuse("OverLimit");
+        const wait = Number(req.WaitTimeSeconds ?? 0);
+        if (wait === 0 || opts.overLimitOnLongPoll) return errorAnswer("OverLimit", "Too many messages in flight.");
+        const until = Date.now() + wait * 1000;
+        while (Date.now() < until && !abandoned() && !closed) await new Promise((r) => setTimeout(r, 50));
+        return jsonAnswer(200, {});
+      }
+      reservedHere = Math.min(room, Number(req.MaxNumberOfMessages ?? 1));
+      reserved.set(key, (reserved.get(key) ?? 0) + reservedHere);
+      req = { ...req, MaxNumberOfMessages: reservedHere };
+    }
     const info = await queueInfo(url);
     const visibility = cap(typeof req.VisibilityTimeout === "number" ? req.VisibilityTimeout : info.visibility);
     const start = Date.now();
-    const a = await call("ReceiveMessage", Buffer.from(JSON.stringify({ ...req, VisibilityTimeout: visibility })), headers);
+    let a: Answer;
+    try {
+      a = await call("ReceiveMessage", Buffer.from(JSON.stringify({ ...req, VisibilityTimeout: visibility })), headers);
+    } finally {
+      if (reservedHere) reserved.set(key, reserved.get(key)! - reservedHere);
+    }
     if (a.status !== 200) return a;
     const out = JSON.parse(a.body.toString("utf8")) as { Messages?: Json[] };
     for (const msg of out.Messages ?? []) {

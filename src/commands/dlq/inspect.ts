@@ -7,6 +7,8 @@ import { parseRedrivePolicy } from "../../core/redrive-policy.js";
 import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
+import type { ReleaseOutcome } from "../../sqs/custody/holder.js";
+import { inFlightLimitOf } from "../../sqs/custody/read-info.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { guardedFilter } from "../reading.js";
@@ -70,7 +72,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
 
   const sqs = await ctx.sqs();
   const dlq = await resolveQueue(sqs, ref!, "DLQ");
-  const attrs = await getQueueAttributes(sqs, dlq.url, ["All"], ref);
+  // The sources are read beside the DLQ's own attributes (both read-only): one call's latency less before the scan.
+  const [attrs, sourceList] = await Promise.all([getQueueAttributes(sqs, dlq.url, ["All"], ref), findDeadLetterSources(sqs, dlq)]);
   const countedBefore: triage.QueueCounts = { at: Date.now(), attributes: attrs };
   const before = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const ownPolicy = parseRedrivePolicy(attrs.RedrivePolicy);
@@ -88,7 +91,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     );
   }
   if (dlq.fifo) ui.info("FIFO: while a message is held, later messages of its group are not returned, so only the first message of each group may be seen.");
-  const sources = (await findDeadLetterSources(sqs, dlq)).map((s) => s.name);
+  const sources = sourceList.map((s) => s.name);
 
   // A group-by needs counts, not bodies: unless --save wants every message, each envelope
   // is counted as it arrives and the holder keeps lean records (no body), so memory does
@@ -114,10 +117,14 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     fifo: dlq.fifo,
     maxReceiveCount: ownPolicy?.maxReceiveCount,
     signal: ctx.signal,
+    // At SQS's in-flight limit the scan ends there and reports a partial result (exit 1).
+    endAtInFlightLimit: true,
+    inFlightLimit: inFlightLimitOf(ctx.io.env, dlq.fifo),
     onMatch,
     onProgress: (p) => spin.update(`Scanning ${dlq.name}: ${p.scanned} of ~${before} looked at${filter ? `, ${p.matched} match` : ""}…`),
   });
   let released;
+  let releasing: Promise<ReleaseOutcome> | undefined;
   try {
     spin.stop();
     const looked = snap.messages.map((h) => h.envelope);
@@ -126,9 +133,15 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     const summary = streaming ? summaryFrom(dlq.name, summaryAgg, snap.scanned, complete) : summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
     // Interrupted: no further call before the release (the second count is skipped).
-    const countedAfter: triage.QueueCounts | undefined = ctx.signal.aborted
-      ? undefined
-      : { at: Date.now(), attributes: await getQueueAttributes(sqs, dlq.url, ["All"]) };
+    // The release starts right behind the second count (the total it reads holds still while
+    // held messages turn visible), so the scan's end does not wait one more call for it.
+    let countedAfter: triage.QueueCounts | undefined;
+    if (!ctx.signal.aborted) {
+      const at = Date.now();
+      const counting = getQueueAttributes(sqs, dlq.url, ["All"]);
+      releasing = snap.release();
+      countedAfter = { at, attributes: await counting };
+    }
     const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
     const shape = {
       now: countedAfter?.at ?? Date.now(),
@@ -154,9 +167,9 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
       fs.writeFileSync(opts.save, messages.map((m) => JSON.stringify(m)).join("\n") + (messages.length ? "\n" : ""), { mode: 0o600 });
       ui.info(`Saved ${plural(messages.length, "message")} to ${opts.save} (NDJSON envelopes).`);
     }
-    output(ctx, summary, messages, insight, growth, opts, limit);
+    output(ctx, summary, messages, insight, growth, opts, limit, snap.partial);
   } finally {
-    released = await snap.release();
+    released = await (releasing ?? snap.release());
   }
   ui.info(
     `Released ${plural(released.released, "message")}: they are visible in ${dlq.name} again` +
@@ -179,12 +192,14 @@ function output(
   growth: triage.GrowthView,
   opts: Opts,
   limit: number | undefined,
+  partial: string | undefined,
 ): void {
   const { ui } = ctx;
   const bodies = opts.bodies !== false;
   if (ui.format === "json") {
     ui.json({
       summary,
+      ...(partial ? { partial } : {}),
       growth,
       ...(insight.sampled ? { estimate: triage.estimateJson(insight) } : {}),
       ...(opts.groupBy ? { groupBy: opts.groupBy } : { messages: bodies ? messages : messages.map((m) => ({ ...m, body: null })) }),

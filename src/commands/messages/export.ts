@@ -2,7 +2,7 @@ import { Limits, durationFlag } from "../../core/duration.js";
 import { InterruptedError, OperationError, UsageError } from "../../errors.js";
 import { idOf, type ReleaseOutcome } from "../../sqs/custody/holder.js";
 import { runPool } from "../../sqs/custody/pool.js";
-import { partialReason } from "../../sqs/custody/read-info.js";
+import { inFlightLimitOf, partialReason } from "../../sqs/custody/read-info.js";
 import { DEFAULT_RECEIVERS, receiveInto, type LoopEnd } from "../../sqs/custody/receive-loop.js";
 import type { Held } from "../../sqs/messages.js";
 import type { CommandContext } from "../context.js";
@@ -78,7 +78,7 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
   };
 
   try {
-    const batches = receiveInto(sqs, queue.url, holder, { max, waitSeconds: wait, untilEmpty: true, receivers: concurrency, signal: ctx.signal, end, label: ref });
+    const batches = receiveInto(sqs, queue.url, holder, { max, waitSeconds: wait, untilEmpty: true, receivers: concurrency, signal: ctx.signal, end, label: ref, endAtInFlightLimit: true, inFlightLimit: inFlightLimitOf(ctx.io.env, info.fifo) });
     await runPool(batches, work, { concurrency, signal: ctx.signal });
     if (opts.delete) await deleteIds(retaken());
   } catch (err) {
@@ -101,7 +101,8 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
       (release.keptExhausted ? `; ${release.keptExhausted} used all ${info.maxReceiveCount} receives and stay hidden until their visibility timeout ends` : "") +
       ".",
   );
-  if (ui.format === "json" && !toStdout) ui.json({ exported: written, deleted, notDeleted: pending.size + refused.size, file: opts.file });
+  const why = max !== undefined && written >= max ? undefined : partialReason(end, info.fifo);
+  if (ui.format === "json" && !toStdout) ui.json({ exported: written, deleted, notDeleted: pending.size + refused.size, file: opts.file, ...(why ? { partial: why } : {}) });
   if (failure) throw failure;
   if (pending.size || refused.size) {
     throw new OperationError(
@@ -110,7 +111,6 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
     );
   }
   if (ctx.signal.aborted) throw new InterruptedError(`Interrupted: ${plural(written, "message")} exported${opts.delete ? ` and ${deleted} deleted` : ""} before stopping.`);
-  const why = max !== undefined && written >= max ? undefined : partialReason(end, info.fifo);
   if (why || end.reason === "stalled") {
     throw new OperationError(`partial export: ${plural(written, "message")} written, but ${why ?? "the queue still counts messages that could not be received"}.`);
   }

@@ -7,7 +7,8 @@ import { plural } from "../../core/text.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
 import type { SqsContext } from "../client.js";
 import { getQueueAttributes } from "../queues.js";
-import type { LoopEnd } from "./receive-loop.js";
+import { UsageError } from "../../errors.js";
+import { IN_FLIGHT_LIMIT, type LoopEnd } from "./receive-loop.js";
 
 export interface ReadInfo {
   fifo: boolean;
@@ -46,6 +47,10 @@ export function peekWarning(queue: string, info: ReadInfo): string | undefined {
  */
 export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
   const parts: string[] = [];
+  if (end.reason === "overlimit") {
+    const n = end.received ?? 0;
+    return `stopped at SQS's in-flight limit after ${plural(n, "message")}; the result covers those ${n.toLocaleString("en-US")} (the queue has too many messages in flight: about 120,000 on a standard queue, 20,000 on FIFO)`;
+  }
   if (end.reason === "stalled" && end.visible) {
     parts.push(
       fifo
@@ -57,4 +62,16 @@ export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
     parts.push(`about ${plural(end.inFlightElsewhere, "message")} ${end.inFlightElsewhere === 1 ? "was" : "were"} in flight elsewhere (another consumer, or a receive whose reply was lost) and not seen`);
   }
   return parts.length ? parts.join("; ") : undefined;
+}
+
+/**
+ * The queue's in-flight limit a scan assumes: SQS's documented 120,000 (standard) or 20,000
+ * (FIFO), or SQSCTL_IN_FLIGHT_LIMIT for an account whose quota was raised.
+ */
+export function inFlightLimitOf(env: Record<string, string | undefined>, fifo: boolean): number {
+  const raw = env.SQSCTL_IN_FLIGHT_LIMIT;
+  if (raw === undefined || raw === "") return fifo ? IN_FLIGHT_LIMIT.fifo : IN_FLIGHT_LIMIT.standard;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`SQSCTL_IN_FLIGHT_LIMIT: "${raw}" is not a whole number of messages.`, "Unset it (SQS's 120,000 / 20,000 FIFO), or give your queue's quota, e.g. SQSCTL_IN_FLIGHT_LIMIT=240000.");
+  return n;
 }

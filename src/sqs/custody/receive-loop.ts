@@ -15,10 +15,22 @@
  *      which ask every server, never a short poll). A message from any poll resets it.
  *      Once enough polls are out to complete the count, no more are launched, so the
  *      end does not wait for polls it does not need.
- *   2. the queue's ApproximateNumberOfMessages, read after them, is 0.
- *   3. no receive still in hand at that moment brings back a message new to the holder
- *      (if one does, the end is withdrawn: its messages are yielded and the count of
- *      empty polls starts again).
+ *   2. the queue's ApproximateNumberOfMessages, read after them, is 0. The count is read
+ *      only once no receive is in hand (the loop waits for those anyway before it ends,
+ *      so one count read after all of them costs nothing and no call can take a message
+ *      after it; a call in hand that brings messages resets the count of empty polls).
+ *      Servers that count held messages as visible (local-aws-sqs: visible includes
+ *      in-flight ones): on a STANDARD queue, when the count says visible >= what this
+ *      holder holds AND in flight >= what it holds, after two empty long polls, the
+ *      server is counting our own holds twice (AWS keeps a message in one of the two
+ *      counts, and cannot have that many visible messages no long poll returns), so
+ *      they are subtracted (`countsHoldsAsVisible`). An "empty" that rests on that
+ *      subtraction must be seen by two count checks in a row, each after its own empty
+ *      long polls. Never on FIFO, where messages behind a held one are counted as
+ *      visible and no receive returns them.
+ *   3. a call still in hand when the end was decided that brings back a message new to
+ *      the holder withdraws the end (its messages are yielded and the count of empty
+ *      polls starts again).
  *   If the receives stay empty while the queue still counts visible messages, the loop
  *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
  *   blocks the rest of its group for as long as it is held) with nothing leaving the
@@ -26,6 +38,17 @@
  * Messages in flight elsewhere (ApproximateNumberOfMessagesNotVisible beyond what the
  * holder holds) are counted too, so a reader can say its result is partial (see
  * partialReason in read-info.ts).
+ *
+ * SQS's in-flight limit (about 120,000 on a standard queue, 20,000 on FIFO): AWS answers a
+ * short poll at the limit with `OverLimit` and a long poll with nothing at all. So the loop
+ * meets it two ways: a receive answered `OverLimit`, or the end rule's count finding
+ * visible messages that the empty long polls did not return while the queue's in-flight
+ * count (ours and others') is within 10% of the limit (`inFlightLimit`). Either way it
+ * ends as "overlimit" when the caller asked for it
+ * (`endAtInFlightLimit`: a read whose result can say "partial, covers the N received",
+ * see partialReason in read-info.ts); otherwise the loop throws InFlightLimitError, a
+ * clear partial failure. Either way the calls in hand are finished and the caller's
+ * holder.close() releases everything held.
  *
  * Stopping (max reached, Ctrl-C, an error, or the consumer leaving the loop) never cuts
  * a receive in hand: a long poll abandoned by the client stays open on the server and
@@ -36,7 +59,10 @@
  * 5 s grace period is over, and a shorter poll has always ended by then. A longer
  * `waitSeconds` is served as several polls of at most that.
  */
+import { PartialFailure } from "../../errors.js";
+import { plural } from "../../core/text.js";
 import type { SqsContext } from "../client.js";
+import { errorCode } from "../errors.js";
 import { receiveOnce, type Held } from "../messages.js";
 import { getQueueAttributes } from "../queues.js";
 import type { Holder } from "./holder.js";
@@ -53,16 +79,39 @@ export const CONFIRM_SECONDS = 1;
  * messages more in flight (bench/RESULTS.md, "speed", "receive-side defaults").
  */
 export const DEFAULT_RECEIVERS = 16;
+/** SQS's documented in-flight limits (an account may have raised them: see SQSCTL_IN_FLIGHT_LIMIT in read-info.ts). */
+export const IN_FLIGHT_LIMIT = { standard: 120_000, fifo: 20_000 } as const;
 /** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
 export const STALL_CHECKS = 3;
 
 export interface LoopEnd {
-  /** max: the caller's max; empty: the end rule; stalled: the queue counts messages no receive returns; aborted: the signal; stopped: the caller left the loop; error: a receive failed. */
-  reason?: "max" | "empty" | "stalled" | "aborted" | "stopped" | "error";
-  /** ApproximateNumberOfMessages at the last end check. */
+  /** max: the caller's max; empty: the end rule; stalled: the queue counts messages no receive returns; aborted: the signal; stopped: the caller left the loop; error: a receive failed; overlimit: SQS's in-flight limit (OverLimit) with endAtInFlightLimit. */
+  reason?: "max" | "empty" | "stalled" | "aborted" | "stopped" | "error" | "overlimit";
+  /** ApproximateNumberOfMessages at the last end check (less this holder's own holds on a server that counts them as visible). */
   visible?: number;
   /** ApproximateNumberOfMessagesNotVisible beyond what the holder held, at the last end check. */
   inFlightElsewhere?: number;
+  /** The last end check found the server counting this holder's holds as visible, and subtracted them. */
+  countsHoldsAsVisible?: boolean;
+  /** Messages new to the holder that the loop yielded. */
+  received?: number;
+}
+
+/** A receive met SQS's in-flight limit (OverLimit) and the caller did not ask to end there. Exit 1. */
+export class InFlightLimitError extends PartialFailure {
+  constructor(received: number, cause?: unknown) {
+    super(
+      `stopped at SQS's in-flight limit (OverLimit) after ${plural(received, "message")} received: the queue has too many messages in flight (about 120,000 on a standard queue, 20,000 on FIFO); everything this run held was released.`,
+      "Wait for consumers to finish (or their holds to expire) and run it again, or work in smaller parts (--max, --limit, a --filter).",
+      { cause },
+    );
+  }
+}
+
+/** SQS's in-flight limit (AWS: `OverLimit` on ReceiveMessage). */
+export function isOverLimit(err: unknown): boolean {
+  // The client wraps SDK errors (sqs/errors.ts mapSdkError) and keeps the SDK's as the cause.
+  return errorCode(err) === "OverLimit" || errorCode((err as { cause?: unknown } | undefined)?.cause) === "OverLimit";
 }
 
 export interface ReceiveLoopOptions {
@@ -79,6 +128,10 @@ export interface ReceiveLoopOptions {
   end?: LoopEnd | undefined;
   /** Queue name for error messages. */
   label?: string | undefined;
+  /** At SQS's in-flight limit, end as "overlimit" (the caller reports a partial result) instead of throwing InFlightLimitError. */
+  endAtInFlightLimit?: boolean | undefined;
+  /** The queue's in-flight limit. @default IN_FLIGHT_LIMIT for the holder's queue type */
+  inFlightLimit?: number | undefined;
 }
 
 interface Result {
@@ -123,22 +176,37 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
 
   const readCounts = async () => {
     const a = await getQueueAttributes(ctx, url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], opts.label);
-    end.visible = Number(a.ApproximateNumberOfMessages ?? 0);
-    end.inFlightElsewhere = Math.max(0, Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) - holder.size);
+    const counts = ownHoldsInCounts(Number(a.ApproximateNumberOfMessages ?? 0), Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), holder.size, holder.opts.fifo);
+    end.visible = counts.visible;
+    end.inFlightElsewhere = counts.inFlightElsewhere;
+    end.countsHoldsAsVisible = counts.subtracted;
   };
 
   let sizeAtCheck = Infinity;
+  // An "empty" that rests on subtracting our own holds is trusted on its second check in a row.
+  let emptyBySubtraction = 0;
+  const inFlightLimit = opts.inFlightLimit ?? (holder.opts.fifo ? IN_FLIGHT_LIMIT.fifo : IN_FLIGHT_LIMIT.standard);
+  const atInFlightLimit = (cause?: unknown) => {
+    done = "overlimit";
+    if (!opts.endAtInFlightLimit) failure ??= new InFlightLimitError(yielded, cause);
+  };
   const checkEnd = async () => {
     await readCounts();
+    // Long polls at the in-flight limit come back empty on AWS (no error): visible messages
+    // no receive returns, and the queue about full of messages in flight.
+    if (end.visible! > 0 && holder.size + end.inFlightElsewhere! >= 0.9 * inFlightLimit) {
+      atInFlightLimit();
+      return;
+    }
     // Something left the holder since the last check (deleted, released): that is progress.
     checks = holder.size < sizeAtCheck ? 1 : checks + 1;
     sizeAtCheck = holder.size;
-    if (end.visible === 0) done ??= "empty";
-    else if (checks >= stallChecks) done ??= "stalled";
+    emptyBySubtraction = end.visible === 0 && end.countsHoldsAsVisible ? emptyBySubtraction + 1 : 0;
+    if (end.visible === 0 && (!end.countsHoldsAsVisible || emptyBySubtraction >= 2)) done ??= "empty";
+    else if (end.visible !== 0 && checks >= stallChecks) done ??= "stalled";
     else empties = 0;
   };
 
-  let checkedWithCallsInHand = false;
   try {
     for (;;) {
       if (opts.signal?.aborted) done ??= "aborted";
@@ -151,28 +219,33 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       inFlight.delete(r.key);
       claimed -= r.asked;
       if (r.err !== undefined) {
+        if (isOverLimit(r.err) && failure === undefined) {
+          atInFlightLimit(r.err);
+          continue;
+        }
         failure ??= r.err;
-        done ??= "error";
+        if (done !== "overlimit") done ??= "error";
         continue;
       }
       // Custody first, whatever happens next: what a receive returned is held (and released on close).
       const fresh = holder.add(r.batch ?? []);
-      // A call still in hand when the end rule said "empty" (or "stalled") came back with
-      // messages: the queue was not empty after all (on FIFO, a delete just unblocked a
-      // group). They are handed on, not held silently until close releases them (which
-      // reported the run complete with those messages still in the queue), and the
-      // count of empties starts again. Any other end (max, abort, error) only holds them.
-      if (done && !((done === "empty" || done === "stalled") && fresh.length)) continue;
-      if (done) {
-        done = undefined;
-        checkedWithCallsInHand = false;
+      // A call still in hand when the end was decided came back with messages: "empty" and
+      // "stalled" are decided only once no call is in hand (checkEnd), so this is an end
+      // by max, abort, error or the in-flight limit. At the in-flight limit they are
+      // yielded (the partial result covers them too); otherwise they are held (close
+      // releases them), not yielded. (Were an "empty" ever decided with a call out, its
+      // messages would withdraw the end: they are yielded, and the count starts again.)
+      if (done === "overlimit" && fresh.length) {
+        yielded += fresh.length;
+        yield fresh;
+        continue;
       }
+      if (done && !((done === "empty" || done === "stalled") && fresh.length)) continue;
+      if (done) done = undefined;
       if (!r.batch?.length) {
         empties += 1;
-        if (opts.untilEmpty && empties >= emptiesToCheck) {
-          await checkEnd();
-          checkedWithCallsInHand = inFlight.size > 0;
-        }
+        // Counted once every call in hand is back (see the END RULE): enough() launched no more.
+        if (opts.untilEmpty && empties >= emptiesToCheck && inFlight.size === 0) await checkEnd();
         continue;
       }
       empties = 0;
@@ -183,8 +256,6 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       if (opts.max !== undefined && yielded >= opts.max) done = "max";
       if (out.length) yield out;
     }
-    // Calls that were still in hand at the end check may have taken messages since: count again.
-    if ((done === "empty" || done === "stalled") && checkedWithCallsInHand) await readCounts();
   } finally {
     if (inFlight.size) {
       done ??= "stopped";
@@ -192,6 +263,17 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       inFlight.clear();
     }
     end.reason = done ?? "stopped";
+    end.received = yielded;
   }
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * The queue's counts as the end rule reads them: ApproximateNumberOfMessages, less this
+ * holder's own holds when the server counts them as visible too (see the END RULE), and
+ * the messages in flight beyond the holder's.
+ */
+export function ownHoldsInCounts(visible: number, notVisible: number, held: number, fifo: boolean): { visible: number; inFlightElsewhere: number; subtracted: boolean } {
+  const subtracted = !fifo && held > 0 && visible >= held && notVisible >= held;
+  return { visible: subtracted ? visible - held : visible, inFlightElsewhere: Math.max(0, notVisible - held), subtracted };
 }
