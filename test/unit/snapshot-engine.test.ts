@@ -13,7 +13,7 @@ import { Holder } from "../../src/sqs/custody/holder.js";
 import { MoveJournal, moveState } from "../../src/sqs/custody/journal.js";
 import { runManualRedrive } from "../../src/sqs/redrive/manual.js";
 import { takeSnapshot } from "../../src/sqs/snapshot.js";
-import { compileExpression } from "../../src/core/filter.js";
+import { compileExpression, compileFilter } from "../../src/core/filter.js";
 import { TriageAggregator } from "../../src/core/triage.js";
 import type { Envelope } from "../../src/core/envelope.js";
 
@@ -118,6 +118,17 @@ describe("takeSnapshot with onMatch (dlq inspect --group-by)", () => {
   });
 });
 
+/** A manual redrive of the messages whose JSON body has errorType Timeout, one receive at a time, no journal. */
+const redriveTimeouts = () =>
+  runManualRedrive(ctx(), {
+    source: { name: "d", url: "http://mock/d", fifo: false },
+    targetFor: async () => ({ target: { name: "t", url: "http://mock/t", arn: "a", fifo: false } }),
+    filter: compileFilter("json.errorType == 'Timeout'"),
+    journal: new MoveJournal(undefined, moveState(undefined)),
+    concurrency: 1,
+    waitSeconds: 0,
+  });
+
 describe("runManualRedrive", () => {
   test("does not stop at the first empty receive: it ends after several empty polls and the DLQ reporting 0", async () => {
     // GIVEN receives that come back empty first, then with messages, then empty
@@ -151,15 +162,7 @@ describe("runManualRedrive", () => {
       .resolves({ Messages: [] });
     sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" } });
     sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "n" })) }));
-    const { compileFilter } = await import("../../src/core/filter.js");
-    const stats = await runManualRedrive(ctx(), {
-      source: { name: "d", url: "http://mock/d", fifo: false },
-      targetFor: async () => ({ target: { name: "t", url: "http://mock/t", arn: "a", fifo: false } }),
-      filter: compileFilter("json.errorType == 'Timeout'"),
-      journal: new MoveJournal(undefined, moveState(undefined)),
-      concurrency: 1,
-      waitSeconds: 0,
-    });
+    const stats = await redriveTimeouts();
     expect(stats).toMatchObject({ moved: 1, skipped: 1, inFlightElsewhere: 0 });
     const sentBodies = sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.MessageBody));
     expect(sentBodies).toEqual(['{"errorType":"Timeout"}']);
@@ -182,16 +185,8 @@ describe("runManualRedrive", () => {
       for (const id of this.ids()) atClose.push([id, this.get(id)!.receiptHandle, this.get(id)!.envelope.body, this.isLean(id)]);
       return close.call(this);
     });
-    const { compileFilter } = await import("../../src/core/filter.js");
     try {
-      const stats = await runManualRedrive(ctx(), {
-        source: { name: "d", url: "http://mock/d", fifo: false },
-        targetFor: async () => ({ target: { name: "t", url: "http://mock/t", arn: "a", fifo: false } }),
-        filter: compileFilter("json.errorType == 'Timeout'"),
-        journal: new MoveJournal(undefined, moveState(undefined)),
-        concurrency: 1,
-        waitSeconds: 0,
-      });
+      const stats = await redriveTimeouts();
       // THEN x is moved whole, y and z are left (y counted once)
       expect(stats).toMatchObject({ moved: 1, skipped: 2 });
       expect(sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.MessageBody))).toEqual(['{"errorType":"Timeout"}']);
