@@ -2,7 +2,7 @@
 // A big DLQ: time, peak RSS and scaling of the DLQ triage commands against a raw SDK
 // receive loop, on both local servers (each in its own process, no added latency).
 //   npm run build && npx node bench/dlq-scale.mjs [--sizes 10000,100000] [--servers fauxqs,local-aws-sqs]
-//     [--receivers 16] [--skip export,redrive,raw]   (raw: the raw loops, e.g. for a second build beside a run that has them)
+//     [--receivers 16] [--skip raw,inspect,dry-run,export,redrive]   (raw: the raw loops, e.g. for a second build beside a run that has them)
 // For each server and size: one DLQ (with a source queue whose redrive policy names it)
 // holding N ~300 B JSON messages, errorType cycling over 4 values. In order:
 //   raw count   bench/raw-receive-loop.mjs R count   (hold all, count by errorType, release)
@@ -64,8 +64,8 @@ for (const kind of SERVERS) {
         return r;
       };
       if (!SKIP.includes("raw")) await step("raw receive loop: count by errorType", node, [raw, server.endpoint, s.dlq, R, "count"], (r) => `received ${JSON.parse(r.stdout).received}`);
-      await step("dlq inspect --group-by json.errorType", node, [BIN, "dlq", "inspect", s.dlqName, "--group-by", "json.errorType", "-o", "json", "-q"], (r) => `${r.stdout.length} B out`);
-      await step(`dlq redrive --filter (1/4) --dry-run`, node, [BIN, "dlq", "redrive", s.dlqName, "--to", s.srcName, "--filter", FILTER, "--strategy", "manual", "--dry-run", "--yes", "-o", "json", "-q"]);
+      if (!SKIP.includes("inspect")) await step("dlq inspect --group-by json.errorType", node, [BIN, "dlq", "inspect", s.dlqName, "--group-by", "json.errorType", "-o", "json", "-q"], (r) => `${r.stdout.length} B out`);
+      if (!SKIP.includes("dry-run")) await step(`dlq redrive --filter (1/4) --dry-run`, node, [BIN, "dlq", "redrive", s.dlqName, "--to", s.srcName, "--filter", FILTER, "--strategy", "manual", "--dry-run", "--yes", "-o", "json", "-q"]);
       if (!SKIP.includes("export")) {
         if (!SKIP.includes("raw")) await step("raw receive loop: write NDJSON", node, [raw, server.endpoint, s.dlq, R, "write", file], () => `${(statSync(file).size / 1e6).toFixed(1)} MB`);
         await step("export --file", node, [BIN, "export", s.dlqName, "--file", file, "-o", "json", "-q"], () => `${(statSync(file).size / 1e6).toFixed(1)} MB`);
