@@ -308,6 +308,27 @@ describe("receiveInto at SQS's in-flight limit (OverLimit)", () => {
     await holder.close();
   });
 
+  test("an OverLimit from a call still in hand after an interrupt leaves the end at aborted, no error", async () => {
+    let n = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(async () => {
+      const mine = ++n;
+      if (mine === 1) return { Messages: [msg("a"), msg("b")] };
+      await new Promise((r) => setTimeout(r, 20));
+      throw overLimit();
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    const ctl = new AbortController();
+    const ids: string[] = [];
+    for await (const batch of receiveInto(ctx(), "http://mock/q", holder, { receivers: 2, end, signal: ctl.signal })) {
+      ids.push(...batch.map((h) => h.envelope.messageId!));
+      ctl.abort();
+    }
+    expect(ids).toEqual(["a", "b"]);
+    expect(end.reason).toBe("aborted");
+    await holder.close();
+  });
+
   test("without it: a clear partial failure (exit 1), not the SDK's message, after the calls in hand are held", async () => {
     sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [msg("a")] }).rejects(overLimit());
     const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });

@@ -220,7 +220,8 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       claimed -= r.asked;
       if (r.err !== undefined) {
         if (isOverLimit(r.err) && failure === undefined) {
-          atInFlightLimit(r.err);
+          // After max, an interrupt or the caller leaving, the limit costs nothing: that end stands.
+          if (done === undefined || done === "overlimit") atInFlightLimit(r.err);
           continue;
         }
         failure ??= r.err;
@@ -236,8 +237,9 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       // releases them), not yielded. (Were an "empty" ever decided with a call out, its
       // messages would withdraw the end: they are yielded, and the count starts again.)
       if (done === "overlimit" && fresh.length) {
-        yielded += fresh.length;
-        yield fresh;
+        const out = opts.max === undefined ? fresh : fresh.slice(0, opts.max - yielded);
+        yielded += out.length;
+        if (out.length) yield out;
         continue;
       }
       if (done && !((done === "empty" || done === "stalled") && fresh.length)) continue;
