@@ -2,7 +2,7 @@
 // A big DLQ: time, peak RSS and scaling of the DLQ triage commands against a raw SDK
 // receive loop, on both local servers (each in its own process, no added latency).
 //   npm run build && npx node bench/dlq-scale.mjs [--sizes 10000,100000] [--servers fauxqs,local-aws-sqs]
-//     [--receivers 16] [--skip export,redrive]
+//     [--receivers 16] [--skip raw,inspect,dry-run,export,redrive]   (raw: the raw loops, e.g. for a second build beside a run that has them)
 // For each server and size: one DLQ (with a source queue whose redrive policy names it)
 // holding N ~300 B JSON messages, errorType cycling over 4 values. In order:
 //   raw count   bench/raw-receive-loop.mjs R count   (hold all, count by errorType, release)
@@ -47,31 +47,34 @@ for (const kind of SERVERS) {
         for (let i = 0; i < 60 && Number(await attr(client, s.dlq, "ApproximateNumberOfMessagesNotVisible")) > 0; i++) await new Promise((r) => setTimeout(r, 500));
         let r;
         try {
-          r = await run(cmd, args, env);
+          // A step that exits non-zero (e.g. a server quirk the end rule refuses) is timed and measured too.
+          r = await run(cmd, args, env, { allowFail: true });
         } catch (err) {
-          // A failed step is a result too (e.g. a server quirk the end rule refuses): record it.
           const msg = String(err.message).split("\n").find((l) => l.startsWith("error:")) ?? String(err.message).split("\n")[0];
           const row = { server: kind, n, step: label, seconds: NaN, msgPerS: NaN, rssMb: NaN, note: `FAILED: ${msg}` };
           rows.push(row);
           console.error(JSON.stringify(row));
           return undefined;
         }
-        const note = check ? check(r) : "";
+        const failed = r.code !== 0 ? `exit ${r.code}: ${r.stderr.split("\n").find((l) => l.startsWith("error:")) ?? "?"}` : "";
+        const note = failed || (check ? check(r) : "");
         const row = { server: kind, n, step: label, seconds: +r.wall.toFixed(2), msgPerS: Math.round(n / r.wall), rssMb: Math.round(r.rssMb), note };
         rows.push(row);
         console.error(JSON.stringify(row));
         return r;
       };
-      await step("raw receive loop: count by errorType", node, [raw, server.endpoint, s.dlq, R, "count"], (r) => `received ${JSON.parse(r.stdout).received}`);
-      await step("dlq inspect --group-by json.errorType", node, [BIN, "dlq", "inspect", s.dlqName, "--group-by", "json.errorType", "-o", "json", "-q"], (r) => `${r.stdout.length} B out`);
-      await step(`dlq redrive --filter (1/4) --dry-run`, node, [BIN, "dlq", "redrive", s.dlqName, "--to", s.srcName, "--filter", FILTER, "--strategy", "manual", "--dry-run", "--yes", "-o", "json", "-q"]);
+      if (!SKIP.includes("raw")) await step("raw receive loop: count by errorType", node, [raw, server.endpoint, s.dlq, R, "count"], (r) => `received ${JSON.parse(r.stdout).received}`);
+      if (!SKIP.includes("inspect")) await step("dlq inspect --group-by json.errorType", node, [BIN, "dlq", "inspect", s.dlqName, "--group-by", "json.errorType", "-o", "json", "-q"], (r) => `${r.stdout.length} B out`);
+      if (!SKIP.includes("dry-run")) await step(`dlq redrive --filter (1/4) --dry-run`, node, [BIN, "dlq", "redrive", s.dlqName, "--to", s.srcName, "--filter", FILTER, "--strategy", "manual", "--dry-run", "--yes", "-o", "json", "-q"]);
       if (!SKIP.includes("export")) {
-        await step("raw receive loop: write NDJSON", node, [raw, server.endpoint, s.dlq, R, "write", file], () => `${(statSync(file).size / 1e6).toFixed(1)} MB`);
+        if (!SKIP.includes("raw")) await step("raw receive loop: write NDJSON", node, [raw, server.endpoint, s.dlq, R, "write", file], () => `${(statSync(file).size / 1e6).toFixed(1)} MB`);
         await step("export --file", node, [BIN, "export", s.dlqName, "--file", file, "-o", "json", "-q"], () => `${(statSync(file).size / 1e6).toFixed(1)} MB`);
       }
       if (!SKIP.includes("redrive")) {
         await step(`dlq redrive --filter (1/4) --strategy manual`, node, [BIN, "dlq", "redrive", s.dlqName, "--to", s.srcName, "--filter", FILTER, "--strategy", "manual", "--yes", "-o", "json", "-q"], () => `moved, ${0} left`);
-        rows.at(-1).note = `target ${await attr(client, s.src, "ApproximateNumberOfMessages")}, DLQ ${await attr(client, s.dlq, "ApproximateNumberOfMessages")}`;
+        const last = rows.at(-1);
+        const counts = `target ${await attr(client, s.src, "ApproximateNumberOfMessages")}, DLQ ${await attr(client, s.dlq, "ApproximateNumberOfMessages")}`;
+        last.note = last.note.startsWith("exit") ? `${last.note}; ${counts}` : counts;
       }
       await drop(client, s.dlq, s.src);
     }

@@ -93,8 +93,11 @@ export async function drop(client, ...urls) {
   for (const u of urls) await client.send(new DeleteQueueCommand({ QueueUrl: u })).catch(() => undefined);
 }
 
-/** Runs a command under /usr/bin/time: wall s, CPU s (user+sys), peak RSS MB, stdout. */
-export function run(cmd, args, env) {
+/**
+ * Runs a command under /usr/bin/time: wall s, CPU s (user+sys), peak RSS MB, stdout.
+ * A non-zero exit rejects, unless `allowFail`: then it resolves with `code` and stderr too.
+ */
+export function run(cmd, args, env, { allowFail = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn("/usr/bin/time", ["-f", "BENCHTIME %U %S %M", cmd, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -103,9 +106,9 @@ export function run(cmd, args, env) {
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`${cmd} ${args.join(" ")} -> ${code}\n${stderr.slice(-2000)}`));
       const m = /BENCHTIME ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
-      resolve({ stdout, stderr, wall: (performance.now() - started) / 1000, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024 });
+      if (code !== 0 && !(allowFail && m)) return reject(new Error(`${cmd} ${args.join(" ")} -> ${code}\n${stderr.slice(-2000)}`));
+      resolve({ code, stdout, stderr, wall: (performance.now() - started) / 1000, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024 });
     });
   });
 }

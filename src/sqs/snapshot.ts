@@ -24,8 +24,8 @@ export interface SnapshotOptions {
   onProgress?: ((p: { scanned: number; matched: number }) => void) | undefined;
   /**
    * Streaming: each matching envelope is handed here as it arrives and NOT kept in
-   * `messages` (left empty), and the holder keeps lean records (no body, no attributes):
-   * for scans that only count (dlq inspect --group-by). A throw ends the scan like `filter`'s.
+   * `messages` (left empty): for scans that only count (dlq inspect --group-by) or keep a
+   * few (a dry run's preview). A throw ends the scan like `filter`'s.
    */
   onMatch?: ((env: Envelope) => void) | undefined;
   /** At SQS's in-flight limit, end as "overlimit" with a partial reason (the caller reports it) instead of throwing. */
@@ -45,7 +45,7 @@ export interface Snapshot {
   ended: "limit" | "empty" | "interrupted" | "stalled" | "overlimit";
   /** Why the scan did not see everything (FIFO groups blocked, messages in flight elsewhere), or undefined. */
   partial: string | undefined;
-  /** Every message the snapshot holds, matching or not. */
+  /** Every message the snapshot holds, matching or not: custody data only (lean), the bodies are in `messages`. */
   held: Holder;
   /** Makes every held message visible again. Idempotent; call it in a finally. */
   release(): Promise<ReleaseOutcome>;
@@ -61,7 +61,9 @@ export interface Snapshot {
  */
 export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotOptions = {}): Promise<Snapshot> {
   const fifo = opts.fifo ?? url.endsWith(".fifo");
-  const held = new Holder(ctx, url, { holdSeconds: opts.visibilitySeconds ?? 60, fifo, maxReceiveCount: opts.maxReceiveCount, lean: opts.onMatch !== undefined });
+  // Lean: matching messages are kept in `messages` (or handed to onMatch) as they arrive; the
+  // holder keeps only custody data, so the ones that do not match cost no body until released.
+  const held = new Holder(ctx, url, { holdSeconds: opts.visibilitySeconds ?? 60, fifo, maxReceiveCount: opts.maxReceiveCount, lean: true });
   const messages: Held[] = [];
   const end: LoopEnd = {};
   let scanned = 0;

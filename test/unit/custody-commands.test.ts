@@ -17,8 +17,10 @@ import {
   type DeleteMessageBatchCommandInput,
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { run } from "../../src/main.js";
+import { Holder } from "../../src/sqs/custody/holder.js";
+import type { Held } from "../../src/sqs/messages.js";
 import { memoryIo } from "../helpers/memory-io.js";
 
 const sqs = mockClient(SQSClient);
@@ -74,6 +76,37 @@ describe("export --delete and its own lapsed holds (issue 15 #4)", () => {
     const r = await cli(["export", "orders", "--file", file, "--delete", "--wait", "1s", "--concurrency", "1"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/1 exported message could not be deleted \(1 hold lapsed, 0 refused\): they are in .* and still in the queue/);
+  });
+});
+
+describe("export holds what it wrote as custody data only (issue 13 part 3)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  test("without --delete every message is held to the end with no body, then released by its newest handle", async () => {
+    // GIVEN a, b, then b again with a newer handle (at-least-once)
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [message("a"), message("b")] })
+      .resolvesOnce({ Messages: [message("b", "rh-b-2")] })
+      .resolves({ Messages: [] });
+    // (what the holder still has when the export closes it)
+    const atClose: Array<[string, Held]> = [];
+    const close = Holder.prototype.close;
+    vi.spyOn(Holder.prototype, "close").mockImplementation(function (this: Holder) {
+      for (const id of this.ids()) atClose.push([id, this.get(id)!]);
+      return close.call(this);
+    });
+    const file = join(dir, "lean.ndjson");
+    const r = await cli(["export", "orders", "--file", file, "--wait", "1s", "--concurrency", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    // THEN each is written once, whole
+    expect(readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l))).toMatchObject([{ messageId: "a", body: '{"id":"a"}' }, { messageId: "b", body: '{"id":"b"}' }]);
+    // AND until the end the holder kept both, with no body, attributes or SDK message, b by its newest handle
+    expect(atClose.map(([id, h]) => [id, h.receiptHandle, h.envelope.body, h.raw.Body])).toEqual([["a", "rh-a", "", undefined], ["b", "rh-b-2", "", undefined]]);
+    // AND both were released (visible again) by those handles, none deleted
+    const released = sqs.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!).filter((e) => e.VisibilityTimeout === 0);
+    expect(released.map((e) => e.ReceiptHandle).sort()).toEqual(["rh-a", "rh-b-2"]);
+    expect(deleted()).toEqual([]);
   });
 });
 

@@ -183,3 +183,59 @@ describe("Holder custody", () => {
     expect(holder.lapsed()).toEqual(["m7"]);
   });
 });
+
+describe("lean records: custody data only, custody unchanged (issue 13 part 3)", () => {
+  test("lighten drops the body but keeps the newest handle, receive count, heartbeat, delete, peek guard and release", async () => {
+    vi.useFakeTimers();
+    // GIVEN maxReceiveCount 3: m1 (1st receive) and m2 (3rd: exhausted) lightened, m3 kept whole
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false, maxReceiveCount: 3 });
+    holder.add([held("m1", "h1"), held("m2", "h2", 3), held("m3", "h3")]);
+    holder.lighten(["m1", "m2"]);
+    // THEN m1 and m2 carry no body, attributes or SDK message; m3 is untouched
+    expect(holder.isLean("m1")).toBe(true);
+    expect(holder.isLean("m3")).toBe(false);
+    expect(holder.isLean("nope")).toBe(false);
+    expect(holder.get("m1")).toEqual({ receiptHandle: "h1", envelope: { body: "", messageId: "m1", receiveCount: 1 }, raw: { MessageId: "m1", ReceiptHandle: "h1" } });
+    expect(holder.get("m3")!.envelope.body).toBe("b-m3");
+    // WHEN m1 is received again (a newer handle, a higher count)
+    expect(holder.add([held("m1", "h1-new", 2)])).toEqual([]);
+    // THEN it stays lean, with the newest handle and count
+    expect(holder.isLean("m1")).toBe(true);
+    expect(holder.get("m1")).toMatchObject({ receiptHandle: "h1-new", envelope: { body: "", receiveCount: 2 } });
+    // AND one heartbeat renews all three by their newest handles
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(cmvCalls()[0]!.Entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]).sort()).toEqual([["h1-new", 30], ["h2", 30], ["h3", 30]]);
+    // AND the peek guard still reads the lean m2's receive count
+    expect(holder.exhausted("m2")).toBe(true);
+    // AND a delete uses the newest handle; close releases m3, keeps m2 hidden
+    expect(await holder.delete(["m1"])).toEqual({ deleted: ["m1"], failed: [], lapsed: [] });
+    expect(deleted()).toEqual(["h1-new"]);
+    sqsMock.resetHistory();
+    expect(await holder.close()).toEqual({ released: 1, failed: 0, keptExhausted: 1 });
+    expect(cmvCalls().flatMap((c) => c.Entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]))).toEqual([["h3", 0]]);
+  });
+
+  test("a lean holder returns whole messages from add, keeps none, and still lapses a hold the heartbeat could not renew", async () => {
+    vi.useFakeTimers();
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake((input: Entries) => ({
+      Successful: input.Entries.filter((e) => e.ReceiptHandle !== "h2").map((e) => ({ Id: e.Id })),
+      Failed: input.Entries.filter((e) => e.ReceiptHandle === "h2").map((e) => ({ Id: e.Id, Code: "ReceiptHandleIsInvalid", SenderFault: true })),
+    }));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false, lean: true });
+    const fresh = holder.add([held("m1", "h1"), held("m2", "h2")]);
+    // THEN the caller gets the bodies; the holder keeps custody data only
+    expect(fresh.map((h) => h.envelope.body)).toEqual(["b-m1", "b-m2"]);
+    for (const id of ["m1", "m2"]) {
+      expect(holder.isLean(id)).toBe(true);
+      expect(holder.get(id)!.envelope.body).toBe("");
+      expect(holder.get(id)!.raw.Body).toBeUndefined();
+    }
+    // WHEN the heartbeat cannot renew m2
+    await vi.advanceTimersByTimeAsync(10_000);
+    // THEN m2 is lapsed: never deleted as done, not released with its stale handle
+    expect(await holder.delete(["m1", "m2"])).toEqual({ deleted: ["m1"], failed: [], lapsed: ["m2"] });
+    expect(deleted()).toEqual(["h1"]);
+    expect(await holder.close()).toEqual({ released: 0, failed: 0, keptExhausted: 0 });
+    expect(holder.lapsed()).toEqual(["m2"]);
+  });
+});

@@ -7,12 +7,13 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
 import type { SqsContext } from "../../src/sqs/client.js";
+import { Holder } from "../../src/sqs/custody/holder.js";
 import { MoveJournal, moveState } from "../../src/sqs/custody/journal.js";
 import { runManualRedrive } from "../../src/sqs/redrive/manual.js";
 import { takeSnapshot } from "../../src/sqs/snapshot.js";
-import { compileExpression } from "../../src/core/filter.js";
+import { compileExpression, compileFilter } from "../../src/core/filter.js";
 import { TriageAggregator } from "../../src/core/triage.js";
 import type { Envelope } from "../../src/core/envelope.js";
 
@@ -75,7 +76,9 @@ describe("takeSnapshot with onMatch (dlq inspect --group-by)", () => {
     const kept = await takeSnapshot(ctx(), "http://mock/q", opts);
     const before = new TriageAggregator({ groupBy });
     for (const h of kept.messages) before.add(h.envelope);
-    expect(kept.held.get("m1")!.envelope.body).toContain("Timeout"); // the old holder keeps bodies
+    // the kept snapshot has the bodies in messages; its holder keeps custody data only
+    expect(kept.messages[0]!.envelope.body).toContain("Timeout");
+    expect(kept.held.get("m1")!.envelope.body).toBe("");
     const keptRelease = await kept.release();
     const keptHandles = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.ReceiptHandle)).sort();
 
@@ -115,6 +118,17 @@ describe("takeSnapshot with onMatch (dlq inspect --group-by)", () => {
   });
 });
 
+/** A manual redrive of the messages whose JSON body has errorType Timeout, one receive at a time, no journal. */
+const redriveTimeouts = () =>
+  runManualRedrive(ctx(), {
+    source: { name: "d", url: "http://mock/d", fifo: false },
+    targetFor: async () => ({ target: { name: "t", url: "http://mock/t", arn: "a", fifo: false } }),
+    filter: compileFilter("json.errorType == 'Timeout'"),
+    journal: new MoveJournal(undefined, moveState(undefined)),
+    concurrency: 1,
+    waitSeconds: 0,
+  });
+
 describe("runManualRedrive", () => {
   test("does not stop at the first empty receive: it ends after several empty polls and the DLQ reporting 0", async () => {
     // GIVEN receives that come back empty first, then with messages, then empty
@@ -148,19 +162,41 @@ describe("runManualRedrive", () => {
       .resolves({ Messages: [] });
     sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "1" } });
     sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "n" })) }));
-    const { compileFilter } = await import("../../src/core/filter.js");
-    const stats = await runManualRedrive(ctx(), {
-      source: { name: "d", url: "http://mock/d", fifo: false },
-      targetFor: async () => ({ target: { name: "t", url: "http://mock/t", arn: "a", fifo: false } }),
-      filter: compileFilter("json.errorType == 'Timeout'"),
-      journal: new MoveJournal(undefined, moveState(undefined)),
-      concurrency: 1,
-      waitSeconds: 0,
-    });
+    const stats = await redriveTimeouts();
     expect(stats).toMatchObject({ moved: 1, skipped: 1, inFlightElsewhere: 0 });
     const sentBodies = sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.MessageBody));
     expect(sentBodies).toEqual(['{"errorType":"Timeout"}']);
     const released = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!).filter((e) => e.VisibilityTimeout === 0);
     expect(released.map((e) => e.ReceiptHandle)).toEqual(["hy"]);
+  });
+
+  test("a filtered redrive keeps no body of what it leaves: held to the end as custody data, re-deliveries too, then released by the newest handle", async () => {
+    // GIVEN x matches, y and z do not; y comes back with a newer handle (its hold is ours again)
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ ...msg("x", "hx"), Body: '{"errorType":"Timeout"}' }, { ...msg("y", "hy"), Body: '{"errorType":"Auth"}' }] })
+      .resolvesOnce({ Messages: [{ ...msg("y", "hy-2"), Body: '{"errorType":"Auth"}' }, { ...msg("z", "hz"), Body: '{"errorType":"Auth"}' }] })
+      .resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" } });
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "n" })) }));
+    const atClose: Array<[string, string, string, boolean]> = [];
+    const close = Holder.prototype.close;
+    const spy = vi.spyOn(Holder.prototype, "close").mockImplementation(function (this: Holder) {
+      for (const id of this.ids()) atClose.push([id, this.get(id)!.receiptHandle, this.get(id)!.envelope.body, this.isLean(id)]);
+      return close.call(this);
+    });
+    try {
+      const stats = await redriveTimeouts();
+      // THEN x is moved whole, y and z are left (y counted once)
+      expect(stats).toMatchObject({ moved: 1, skipped: 2 });
+      expect(sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.MessageBody))).toEqual(['{"errorType":"Timeout"}']);
+      // AND at the end the holder had y and z as custody data only (y by its newest handle), x not at all
+      expect(atClose.sort()).toEqual([["y", "hy-2", "", true], ["z", "hz", "", true]]);
+      // AND they were released by those handles
+      const released = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!).filter((e) => e.VisibilityTimeout === 0);
+      expect(released.map((e) => e.ReceiptHandle).sort()).toEqual(["hy-2", "hz"]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

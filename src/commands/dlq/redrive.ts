@@ -135,9 +135,18 @@ async function dryRun(
 ): Promise<void> {
   const { ui } = ctx;
   const sqs = await ctx.sqs();
-  const snap = await takeSnapshot(sqs, dlq.url, { limit: max, filter, signal: ctx.signal });
+  // JSON, NDJSON (also a pipe) and --verbose print every matching envelope; a terminal without --verbose
+  // shows a preview, so only that many are kept (the rest are counted as they arrive).
+  const listAll = ui.format !== "table" || ui.streamsNdjson || verbose;
+  const preview: Envelope[] = [];
+  const snap = await takeSnapshot(sqs, dlq.url, {
+    limit: max,
+    filter,
+    signal: ctx.signal,
+    onMatch: listAll ? undefined : (env) => void (preview.length < DRY_RUN_PREVIEW && preview.push(env)),
+  });
   try {
-    const messages = snap.messages.map((h) => h.envelope);
+    const messages = listAll ? snap.messages.map((h) => h.envelope) : preview;
     if (ui.format === "json") {
       ui.json({ dryRun: true, strategy: json.strategy, from: dlq.name, target: json.target, matching: messages.length, scanned: snap.scanned, messages });
     } else {
@@ -145,15 +154,15 @@ async function dryRun(
       const write = ui.streamsNdjson ? (l: string) => ui.info(l) : (l: string) => ui.out(l);
       write(`Dry run: nothing will be moved.`);
       for (const [k, v] of plan) write(`  ${k.padEnd(9)} ${v}`);
-      write(`  would move ${plural(messages.length, "message")}, of ${snap.scanned} looked at`);
+      write(`  would move ${plural(snap.matched, "message")}, of ${snap.scanned} looked at`);
       if (ui.streamsNdjson) return printMessages(ui, messages);
       const shown = verbose ? messages : messages.slice(0, DRY_RUN_PREVIEW);
       if (shown.length) {
         ui.out("");
         printMessages(ui, shown);
       }
-      if (shown.length < messages.length) {
-        ui.out(`${ui.ellipsis}and ${plural(messages.length - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
+      if (shown.length < snap.matched) {
+        ui.out(`${ui.ellipsis}and ${plural(snap.matched - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
       }
     }
   } finally {

@@ -23,7 +23,12 @@ export async function openForReading(
   return { sqs, queue, info };
 }
 
-/** The holder for a reading command: the queue's FIFO-ness and peek guard, holds of `holdSeconds`. */
+/**
+ * The holder for a reading command: the queue's FIFO-ness and peek guard, holds of
+ * `holdSeconds`. Lean: receive, tail and export print or write each message from the batch
+ * the receive loop hands them and never read a body back from the holder, so what it keeps
+ * until the end (export holds all it wrote, so nothing is received twice) is custody data only.
+ */
 export function holderFor(sqs: SqsContext, queue: QueueHandle, info: ReadInfo, holdSeconds: number): Holder {
-  return new Holder(sqs, queue.url, { holdSeconds, fifo: info.fifo, maxReceiveCount: info.maxReceiveCount });
+  return new Holder(sqs, queue.url, { holdSeconds, fifo: info.fifo, maxReceiveCount: info.maxReceiveCount, lean: true });
 }

@@ -19,9 +19,10 @@ export interface HolderOptions {
   /** From the redrive policy: an exhausted message (receiveCount >= this) is never released early. */
   maxReceiveCount?: number | undefined;
   /**
-   * Keep only what custody needs (MessageId, receipt handle, receiveCount): the body and
-   * attributes are dropped from the held record. For scans that count and never hand a
-   * held message on (dlq inspect --group-by). `add` still returns the full messages.
+   * Keep only what custody needs (MessageId, newest receipt handle, receiveCount, deadline)
+   * for every message: no body, attributes or SDK message is held. For callers that take
+   * what they need from the messages `add` returns (still whole) and never hand a held
+   * message on: dlq inspect, a dry run, export. `lighten` does the same for chosen ones.
    */
   lean?: boolean;
 }
@@ -41,11 +42,20 @@ export interface DeleteOutcome {
   lapsed: string[];
 }
 
+/**
+ * One message in custody. Renew, release, delete, lapse detection and the peek guard read
+ * only `handle`, `receiveCount`, `deadline` and `lapsed`; `held` (the whole message) is
+ * kept only for callers that hand a held message on, and is undefined once lean.
+ */
 interface Entry {
-  held: Held;
+  /** The newest receipt handle. */
+  handle: string;
+  /** ApproximateReceiveCount of the newest receive (the peek guard reads it). */
+  receiveCount: number | undefined;
   /** Epoch ms until which the message is hidden, as far as we know. */
   deadline: number;
   lapsed: boolean;
+  held: Held | undefined;
 }
 
 /**
@@ -70,13 +80,14 @@ export function isExhausted(h: Held, maxReceiveCount: number | undefined): boole
   return maxReceiveCount !== undefined && (h.envelope.receiveCount ?? 0) >= maxReceiveCount;
 }
 
-/** A held record without body or attributes: what renew, release, delete and the peek guard read. */
-export function leanHeld(h: Held): Held {
-  const { messageId, receiveCount } = h.envelope;
+const exhaustedEntry = (e: Entry, maxReceiveCount: number | undefined) => maxReceiveCount !== undefined && (e.receiveCount ?? 0) >= maxReceiveCount;
+
+/** What `get` returns for a lean entry: the custody data only (empty body, no attributes), built on demand. */
+function leanView(id: string, e: Entry): Held {
   return {
-    receiptHandle: h.receiptHandle,
-    envelope: { body: "", ...(messageId !== undefined ? { messageId } : {}), ...(receiveCount !== undefined ? { receiveCount } : {}) },
-    raw: { MessageId: h.raw.MessageId, ReceiptHandle: h.receiptHandle },
+    receiptHandle: e.handle,
+    envelope: { body: "", messageId: id, ...(e.receiveCount !== undefined ? { receiveCount: e.receiveCount } : {}) },
+    raw: { MessageId: id, ReceiptHandle: e.handle },
   };
 }
 
@@ -135,14 +146,16 @@ export class Holder {
     const deadline = Date.now() + this.opts.holdSeconds * 1000;
     for (const h of batch) {
       const id = idOf(h);
-      const kept = this.opts.lean ? leanHeld(h) : h;
       const known = this.entries.get(id);
+      // A re-delivery is never handed to the caller (add does not return it): a lean entry stays lean.
+      const keep = this.opts.lean || (known !== undefined && known.held === undefined) ? undefined : h;
+      const record = { handle: h.receiptHandle, receiveCount: h.envelope.receiveCount, deadline, lapsed: false, held: keep };
       if (known) {
-        Object.assign(known, { held: kept, deadline, lapsed: false });
+        Object.assign(known, record);
         this.redelivered += 1;
       }
       else {
-        this.entries.set(id, { held: kept, deadline, lapsed: false });
+        this.entries.set(id, record);
         fresh.push(h);
       }
     }
@@ -150,9 +163,34 @@ export class Holder {
     return fresh;
   }
 
-  /** The held message with its NEWEST receipt handle, or undefined. */
+  /**
+   * The held message with its NEWEST receipt handle, or undefined. A lean entry (see
+   * `lean`, `lighten`) gives its custody data only: an empty body and no attributes, so
+   * never hand one on to be sent (`isLean` tells).
+   */
   get(messageId: string): Held | undefined {
-    return this.entries.get(messageId)?.held;
+    const e = this.entries.get(messageId);
+    if (!e) return undefined;
+    return e.held ?? leanView(messageId, e);
+  }
+
+  /** True when the holder keeps only custody data for this message (no body): see `lighten`. */
+  isLean(messageId: string): boolean {
+    const e = this.entries.get(messageId);
+    return e !== undefined && e.held === undefined;
+  }
+
+  /**
+   * The caller has what it needs of these messages (written, counted, or left where they
+   * are): keep only what custody needs (newest handle, receiveCount, deadline), so their
+   * bodies, attributes and SDK messages can be freed. Custody is unchanged: they are
+   * renewed, released and guarded as before, and a re-delivery keeps them lean.
+   */
+  lighten(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const e = this.entries.get(id);
+      if (e) e.held = undefined;
+    }
   }
 
   has(messageId: string): boolean {
@@ -167,7 +205,7 @@ export class Holder {
   /** True when this held message used its last receive (the peek guard keeps it hidden). */
   exhausted(messageId: string): boolean {
     const e = this.entries.get(messageId);
-    return e !== undefined && isExhausted(e.held, this.opts.maxReceiveCount);
+    return e !== undefined && exhaustedEntry(e, this.opts.maxReceiveCount);
   }
 
   /** MessageIds whose hold lapsed (a heartbeat entry failed, or the local deadline passed). */
@@ -195,7 +233,7 @@ export class Holder {
       const e = this.entries.get(id);
       if (!e) out.failed.push({ id, code: "NotHeld" });
       else if (e.lapsed) out.lapsed.push(id);
-      else byHandle.set(e.held.receiptHandle, id);
+      else byHandle.set(e.handle, id);
     }
     if (byHandle.size === 0) return out;
     const res = await wide([...byHandle.keys()], (s) => deleteHandles(this.ctx, this.url, s));
@@ -224,10 +262,10 @@ export class Holder {
     for (const id of targets) {
       const e = this.entries.get(id);
       if (!e || e.lapsed) continue;
-      if (isExhausted(e.held, this.opts.maxReceiveCount)) {
+      if (exhaustedEntry(e, this.opts.maxReceiveCount)) {
         keptExhausted += 1;
         this.entries.delete(id);
-      } else byHandle.set(e.held.receiptHandle, id);
+      } else byHandle.set(e.handle, id);
     }
     if (byHandle.size === 0) return { released: 0, failed: 0, keptExhausted };
     const first = await changeVisibilityWide(this.ctx, this.url, [...byHandle.keys()], 0);
@@ -268,7 +306,7 @@ export class Holder {
     this.markOverdue();
     const live = [...this.entries].filter(([, e]) => !e.lapsed);
     if (live.length === 0) return;
-    const byHandle = new Map(live.map(([id, e]) => [e.held.receiptHandle, id]));
+    const byHandle = new Map(live.map(([id, e]) => [e.handle, id]));
     // The new deadline counts from before the call: the server may apply it at once.
     const deadline = Date.now() + this.opts.holdSeconds * 1000;
     let res: BatchOutcome;
@@ -280,7 +318,7 @@ export class Holder {
     const stillSame = (handle: string) => {
       const e = this.entries.get(byHandle.get(handle)!);
       // A newer receive (add) replaced the handle meanwhile: this result is not about it.
-      return e && e.held.receiptHandle === handle ? e : undefined;
+      return e && e.handle === handle ? e : undefined;
     };
     for (const handle of res.ok) {
       const e = stillSame(handle);

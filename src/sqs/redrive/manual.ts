@@ -138,8 +138,10 @@ class Run {
   private claimed = 0; // per pass
   private readonly rate: RateLimiter | undefined;
   private readonly failedGroups = new Map<string, Set<string>>();
-  private readonly left = new Set<string>();
-  /** Every message this run has looked at (moved, left, or in a move). */
+  /**
+   * Messages in the holder this run has looked at (left, or in a move); a moved one leaves
+   * both. The rest of the holder was taken in hand by receives still out when a pass ended.
+   */
   private readonly seen = new Set<string>();
 
   constructor(
@@ -189,7 +191,8 @@ class Run {
       this.opts.onProgress?.(this.stats);
     };
     // Taken in hand by receives that were still out when the last pass ended: move them now.
-    const pending = this.holder.ids().filter((id) => !this.seen.has(id)).map((id) => this.holder.get(id)!);
+    // (Never a lean one: only messages this run left are lightened, and those are seen.)
+    const pending = this.holder.ids().filter((id) => !this.seen.has(id) && !this.holder.isLean(id)).map((id) => this.holder.get(id)!);
     if (pending.length) await handle(pending);
     await runPool(batches, handle, { concurrency });
     if (this.opts.signal?.aborted) this.stats.ended = "interrupted";
@@ -218,8 +221,12 @@ class Run {
     }
   }
 
+  /**
+   * Left in the DLQ: held (so it is not received again) until the end, then released. Its
+   * body is no longer needed, so the holder keeps custody data only from now on.
+   */
   private leave(h: Held, why: "skipped" | "failed"): void {
-    this.left.add(idOf(h));
+    this.holder.lighten([idOf(h)]);
     this.stats[why] += 1;
   }
 
@@ -229,7 +236,7 @@ class Run {
       const choice = await this.opts.targetFor(h.envelope);
       if ("stay" in choice) {
         this.stats.noTarget[choice.stay] = (this.stats.noTarget[choice.stay] ?? 0) + 1;
-        this.left.add(idOf(h));
+        this.holder.lighten([idOf(h)]);
         continue;
       }
       const g = byTarget.get(choice.target.url) ?? { target: choice.target, held: [] };
@@ -265,8 +272,16 @@ class Run {
       this.leave(f.held, "failed");
       this.note(f);
     }
-    for (const f of out.deleteFailed) this.note(f);
+    // Sent but not deleted: in both queues until a re-run deletes it (the journal says sent); never sent again here.
+    for (const f of out.deleteFailed) {
+      this.holder.lighten([idOf(f.held)]);
+      this.note(f);
+    }
+    // Sent, hold lapsed: kept whole until it comes back and settleLapsed deletes it.
     for (const h of out.lapsed) this.unsettled.set(idOf(h), target);
+    // Moved (deleted from the DLQ, so no longer held): nothing of it is kept.
+    for (const m of out.moved) this.seen.delete(m.messageId);
+    for (const id of out.alreadySent) this.seen.delete(id);
   }
 
   private note(f: MoveFailure): void {
