@@ -102,10 +102,56 @@ describe("move journal", () => {
     const s = moveState(readJournal(file));
     expect(s.unfinished).toBe(true);
     expect([...s.sentNotDeleted.keys()]).toEqual(["b"]);
-    expect([...s.maybeSent]).toEqual(["c"]);
+    expect([...s.maybeSent]).toEqual([["c", 1]]);
     expect(s.deleted.has("a")).toBe(true);
     expect(findUnfinishedMove(env, mb, "dlq")).toBe(file);
     expect(findUnfinishedMove(env, { ...mb, endpoint: "http://127.0.0.1:1" }, "dlq")).toBeUndefined();
+  });
+});
+
+describe("move journal across several stopped runs (issue 15 #6)", () => {
+  const mb: JournalBinding = { ...bind, kind: "redrive" };
+  const open = (file: string) => new MoveJournal(Journal.open(file, mb, { holdSeconds: 30 }, { fresh: false }), moveState(readJournal(file)));
+
+  test("a message two stopped runs were sending counts as two possible copies", () => {
+    const file = path.join(dir, "two-kills.journal");
+    fs.rmSync(file, { force: true });
+    // GIVEN run 1 and run 2 each killed while "m" was in a send
+    for (let run = 0; run < 2; run++) {
+      const mj = open(file);
+      mj.sending("t", ["m"]);
+      mj.close();
+    }
+    // THEN the next run knows each may have left a copy in the target
+    const s = moveState(readJournal(file));
+    expect(s.maybeSent.get("m")).toBe(2);
+    expect(s.ambiguousUnreported).toBe(0);
+  });
+
+  test("a copy a stopped run may have sent, then sent for sure by a later stopped run, is an unreported possible duplicate", () => {
+    const file = path.join(dir, "sent-by-later.journal");
+    fs.rmSync(file, { force: true });
+    // GIVEN run 1 killed while sending "m"; run 2 sent "m" (confirmed) and was killed before its delete
+    const one = open(file);
+    one.sending("t", ["m"]);
+    one.close();
+    const two = open(file);
+    expect(two.earlierMaybeSent.get("m")).toBe(1);
+    two.sending("t", ["m"]);
+    two.sent([{ id: "m", to: "t", tid: "x" }]);
+    two.close();
+    // THEN run 3 will not send "m" again (sent, not deleted) but still reports run 1's possible copy,
+    // which run 2 never got to report
+    const s = moveState(readJournal(file));
+    expect([...s.sentNotDeleted.keys()]).toEqual(["m"]);
+    expect(s.maybeSent.has("m")).toBe(false);
+    expect(s.ambiguousUnreported).toBe(1);
+    // AND once a run finishes (its summary reported it), it is no longer unreported
+    const three = open(file);
+    three.deleted(["m"]);
+    three.finish({});
+    three.close();
+    expect(moveState(readJournal(file))).toMatchObject({ ambiguousUnreported: 0, unfinished: false });
   });
 });
 

@@ -133,12 +133,13 @@ describe("moveHeld", () => {
     const journal = journalAt(file);
     expect(journal.previous).toMatchObject({ runs: 1, unfinished: true, holdSeconds: 30, unreadable: 1 });
     expect([...journal.previous.sentNotDeleted.keys()]).toEqual(["id-1"]);
-    expect([...journal.earlierMaybeSent]).toEqual(["id-3"]);
+    expect([...journal.earlierMaybeSent]).toEqual([["id-3", 1]]);
     const msgs = [held(1), held(3)];
     const out = await moveHeld(ctx(), holding(msgs), msgs, standard, journal);
     journal.close();
     expect(out.alreadySent).toEqual(["id-1"]);
     expect(out.moved.map((m) => m.messageId)).toEqual(["id-3"]);
+    expect(out.sent).toEqual(["id-3"]);
     const sentBodies = sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.MessageBody));
     expect(sentBodies).toEqual(["body-3"]);
   });

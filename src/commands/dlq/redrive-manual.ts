@@ -83,7 +83,7 @@ export async function runManual(ctx: CommandContext, m: ManualInput): Promise<vo
   if (prev.sentNotDeleted.size) ui.info(`${plural(prev.sentNotDeleted.size, "message")} were sent by an earlier run but not deleted from ${m.dlq.name}: they are deleted now without being sent again.`);
   if (prev.runs > 0 && prev.unfinished) ui.info(`The earlier run was stopped before it finished: messages it held come back within ${prev.holdSeconds}s, and this run waits for them.`);
   if (prev.unreadable) ui.warn(`${plural(prev.unreadable, "journal record")} could not be read (torn or damaged): what they said is treated as unknown.`);
-  if (prev.unfinished && prev.ambiguousUnreported) ui.warn(`${plural(prev.ambiguousUnreported, "send attempt")} of the earlier run had an unknown outcome: counted below as possible duplicates.`);
+  if (prev.unfinished && prev.ambiguousUnreported) ui.warn(`${plural(prev.ambiguousUnreported, "possible extra copy", "possible extra copies")} in the target from earlier runs that stopped (sends of unknown outcome): counted below as possible duplicates.`);
   if (prev.maybeSent.size) ui.warn(`${plural(prev.maybeSent.size, "message")} were being sent when an earlier run stopped; any still in ${m.dlq.name} are sent again and may be duplicated in the target (counted below).`);
   const foreign = file ? new ForeignJournals(ctx.io.env, binding, m.dlq.name, file).attach(journal) : undefined;
 

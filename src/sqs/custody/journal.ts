@@ -346,50 +346,77 @@ export interface MoveState {
   /** Sent to the target but not yet deleted from the source: delete, never send again. */
   sentNotDeleted: Map<string, { to: string; tid: string }>;
   deleted: Set<string>;
-  /** Handed to a send whose outcome no readable record gives: the target may have them. */
-  maybeSent: Set<string>;
-  /** Send attempts of unknown outcome (one per message and attempt) journaled since the last finished run: never reported by a summary. */
+  /**
+   * Handed to a send by a run that stopped before any record gave its outcome: the target
+   * may hold that copy. Per message, how many stopped runs did so (each may be one copy).
+   */
+  maybeSent: Map<string, number>;
+  /**
+   * Possible extra copies in the target that no summary reported, since the last finished
+   * run: send attempts of unknown outcome ("ambiguous"), and copies a stopped run may have
+   * sent of a message a later stopped run then sent for sure.
+   */
   ambiguousUnreported: number;
   unreadable: number;
   finished: Record<string, unknown> | undefined;
 }
 
 export function moveState(j: JournalRead | undefined): MoveState {
-  const s: MoveState = { runs: 0, unfinished: false, holdSeconds: 0, sentNotDeleted: new Map(), deleted: new Set(), maybeSent: new Set(), ambiguousUnreported: 0, unreadable: 0, finished: undefined };
+  const s: MoveState = { runs: 0, unfinished: false, holdSeconds: 0, sentNotDeleted: new Map(), deleted: new Set(), maybeSent: new Map(), ambiguousUnreported: 0, unreadable: 0, finished: undefined };
   if (!j) return s;
   s.runs = j.runs;
   s.unreadable = j.unreadable;
   s.finished = j.finished;
   s.holdSeconds = Number(j.header.meta.holdSeconds ?? 0);
   let ended = true;
+  // Sends of the current run segment with no outcome yet; when the run stops there, each
+  // becomes one possible copy in the target (maybeSent).
+  const open = new Set<string>();
+  const stopped = () => {
+    for (const id of open) s.maybeSent.set(id, (s.maybeSent.get(id) ?? 0) + 1);
+    open.clear();
+  };
+  // A copy is now in the target for sure: what stopped runs may have sent of it is extra.
+  const confirmed = (id: string) => {
+    open.delete(id);
+    const earlier = s.maybeSent.get(id);
+    if (earlier) s.ambiguousUnreported += earlier;
+    s.maybeSent.delete(id);
+  };
   for (const r of j.records) {
     if (r.k === "run") {
+      if (!ended) stopped();
+      open.clear();
       ended = false;
       if (typeof r.holdSeconds === "number") s.holdSeconds = r.holdSeconds;
     } else if (r.k === "finished") {
+      // Its summary counted its ambiguous attempts and what it sent again of earlier runs;
+      // its sends with no "sent" record failed for good (nothing in the target).
       ended = true;
+      open.clear();
       s.ambiguousUnreported = 0;
     } else if (r.k === "ambiguous") s.ambiguousUnreported += (r.ids as string[]).length;
-    else if (r.k === "sending") for (const id of r.ids as string[]) s.maybeSent.add(id);
+    else if (r.k === "sending") for (const id of r.ids as string[]) open.add(id);
     else if (r.k === "sent") {
-      s.maybeSent.delete(r.id as string);
+      confirmed(r.id as string);
       s.sentNotDeleted.set(r.id as string, { to: r.to as string, tid: r.tid as string });
     } else if (r.k === "deleted") {
       for (const id of r.ids as string[]) {
-        s.maybeSent.delete(id);
+        confirmed(id);
         s.sentNotDeleted.delete(id);
         s.deleted.add(id);
       }
     }
   }
+  if (!ended) stopped();
   s.unfinished = !ended;
   return s;
 }
 
 /** The move side of a journal (undefined journal: the same state in memory only, --no-journal). */
 export class MoveJournal {
-  /** What the resumed run had in a send whose outcome it never recorded (frozen at open). */
-  readonly earlierMaybeSent: ReadonlySet<string>;
+  /** What stopped runs had in a send whose outcome they never recorded, with how many runs did (frozen at open). */
+  readonly earlierMaybeSent: ReadonlyMap<string, number>;
   /** Another source of "already sent" (journals of other processes on the same queue). */
   alsoSent: ((id: string) => boolean) | undefined;
 
@@ -397,7 +424,7 @@ export class MoveJournal {
     readonly journal: Journal | undefined,
     readonly previous: MoveState,
   ) {
-    this.earlierMaybeSent = new Set(previous.maybeSent);
+    this.earlierMaybeSent = new Map(previous.maybeSent);
   }
 
   /** Sent by this, an earlier or another run (deleted from the source or not): never send it again. */
@@ -406,7 +433,6 @@ export class MoveJournal {
   }
 
   sending(to: string, ids: string[]): void {
-    for (const id of ids) this.previous.maybeSent.add(id);
     this.journal?.append([{ k: "sending", to, ids }]);
   }
 
@@ -417,10 +443,7 @@ export class MoveJournal {
 
   /** After a confirmed send; `durable()` before the delete that depends on it. */
   sent(records: Array<{ id: string; to: string; tid: string }>): void {
-    for (const r of records) {
-      this.previous.maybeSent.delete(r.id);
-      this.previous.sentNotDeleted.set(r.id, { to: r.to, tid: r.tid });
-    }
+    for (const r of records) this.previous.sentNotDeleted.set(r.id, { to: r.to, tid: r.tid });
     this.journal?.append(records.map((r) => ({ k: "sent", ...r })));
   }
 

@@ -205,6 +205,8 @@ export interface MoveOutcome {
   lapsed: Held[];
   /** The journal says an earlier run sent these: deleted from the source without sending again. */
   alreadySent: string[];
+  /** Confirmed sent by this call (whatever became of the delete): each is one new copy in the target. */
+  sent: string[];
   /** Entries x attempts whose outcome was unknown: possible extra copies in the target. */
   ambiguous: number;
   /** FIFO: accepted behind a failed earlier message of the same group in one call. */
@@ -238,7 +240,7 @@ export async function moveHeld(
   journal: MoveJournal,
   opts: MoveOptions = {},
 ): Promise<MoveOutcome> {
-  const out: MoveOutcome = { moved: [], sendFailed: [], deleteFailed: [], lapsed: [], alreadySent: [], ambiguous: 0, outOfOrder: 0 };
+  const out: MoveOutcome = { moved: [], sendFailed: [], deleteFailed: [], lapsed: [], alreadySent: [], sent: [], ambiguous: 0, outOfOrder: 0 };
   const toSend: Held[] = [];
   const toDelete = new Map<string, { held: Held; tid: string | undefined }>();
   for (const h of held) {
@@ -261,7 +263,10 @@ export async function moveHeld(
     out.ambiguous += r.ambiguous;
     out.outOfOrder += r.outOfOrder;
     journal.sent(r.sent.map((s) => ({ id: ids[s.index]!, to: target.url, tid: s.messageId })));
-    for (const s of r.sent) toDelete.set(ids[s.index]!, { held: batch[s.index]!, tid: s.messageId });
+    for (const s of r.sent) {
+      toDelete.set(ids[s.index]!, { held: batch[s.index]!, tid: s.messageId });
+      out.sent.push(ids[s.index]!);
+    }
     for (const f of r.failed) out.sendFailed.push({ held: batch[f.entry]!, code: f.code, message: f.message });
     for (const i of r.notTried) out.sendFailed.push({ held: batch[i]!, code: "NotTried", message: "interrupted before it was tried again" });
   }

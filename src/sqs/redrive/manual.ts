@@ -264,9 +264,11 @@ class Run {
     s.alreadySent += out.alreadySent.length;
     s.possibleDuplicates += out.ambiguous;
     s.outOfOrder += out.outOfOrder;
-    // Sent again although a stopped run may have sent it already.
+    // Sent again although a stopped run (one copy each) or another process may have sent it
+    // already: every send confirmed now, moved or not (a lapsed hold or a failed delete
+    // leaves it in the DLQ too, and it is counted again below for that).
     const earlier = this.opts.journal.earlierMaybeSent;
-    s.possibleDuplicates += out.moved.filter((m) => earlier.has(m.messageId) || this.opts.foreign?.maybeSent(m.messageId)).length;
+    for (const id of out.sent) s.possibleDuplicates += (earlier.get(id) ?? 0) + (this.opts.foreign?.maybeSent(id) ? 1 : 0);
     s.deleteFailed += out.deleteFailed.length;
     for (const f of out.sendFailed) {
       this.leave(f.held, "failed");
