@@ -231,6 +231,22 @@ describe("dlq inspect on the custody engine (issue 10 #6 #12, issue 15 #11 #12)"
     expect(await counts(url)).toEqual({ visible: 10, inFlight: 3 });
   });
 
+  test("dlq redrive --dry-run with messages in flight elsewhere: a lower bound, said to be partial, exit 1 (not a plan that looks complete)", async () => {
+    const { dlqUrl } = await dlqPair("dry-inflight", 3);
+    await seed(dlqUrl, 13);
+    const held = await server.client.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 3, VisibilityTimeout: 120 }));
+    expect(held.Messages).toHaveLength(3);
+    const r = await cli(["dlq", "redrive", "dry-inflight-dlq", "--dry-run"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("would move at least 10 messages, of 10 looked at (partial: see below)");
+    expect(r.stdout.trim().split("\n")).toHaveLength(10);
+    expect(r.stderr).toMatch(/partial dry run of dry-inflight-dlq: 10 messages looked at, but about 3 messages were in flight/);
+    const json = await cli(["dlq", "redrive", "dry-inflight-dlq", "--dry-run", "-o", "json"]);
+    expect(json.code, json.stderr).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, matching: 10, scanned: 10, partial: expect.stringMatching(/in flight/) });
+    expect(await counts(dlqUrl)).toEqual({ visible: 10, inFlight: 3 });
+  });
+
   test("a DLQ whose own redrive policy has maxReceiveCount 1 is refused (exit 2, nothing received) without --spend-last-receive", async () => {
     await dlqPair("inspect-last", 1);
     const url = (await server.client.send(new CreateQueueCommand({ QueueName: "inspect-last" }))).QueueUrl!;

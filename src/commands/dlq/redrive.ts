@@ -1,11 +1,12 @@
 import { durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { compileFilter } from "../../core/filter.js";
-import { InterruptedError, UsageError } from "../../errors.js";
+import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
 import { AdaptiveConcurrency } from "../../sqs/custody/adaptive.js";
 import { findDeadLetterSources, type DeadLetterSource } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue, type QueueHandle } from "../../sqs/queues.js";
 import { listMoveTasks } from "../../sqs/redrive/native.js";
+import { inFlightLimitOf } from "../../sqs/custody/read-info.js";
 import { takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { runNative } from "./native-run.js";
@@ -144,29 +145,37 @@ async function dryRun(
     filter,
     signal: ctx.signal,
     onMatch: listAll ? undefined : (env) => void (preview.length < DRY_RUN_PREVIEW && preview.push(env)),
+    // At SQS's in-flight limit the scan ends there: the counts cover what it saw (exit 1 below).
+    endAtInFlightLimit: true,
+    inFlightLimit: inFlightLimitOf(ctx.io.env, dlq.fifo),
   });
+  // A scan that did not see every message gives a lower bound, and says so (exit 1).
+  const partial = snap.ended === "limit" || snap.ended === "interrupted" ? undefined : (snap.partial ?? (snap.ended === "stalled" ? "the DLQ still counts messages no receive returned" : undefined));
   try {
     const messages = listAll ? snap.messages.map((h) => h.envelope) : preview;
     if (ui.format === "json") {
-      ui.json({ dryRun: true, strategy: json.strategy, from: dlq.name, target: json.target, matching: messages.length, scanned: snap.scanned, messages });
+      ui.json({ dryRun: true, strategy: json.strategy, from: dlq.name, target: json.target, matching: messages.length, scanned: snap.scanned, ...(partial ? { partial } : {}), messages });
     } else {
       // Totals first, then a bounded preview: 300 messages must not scroll the plan away.
       const write = ui.streamsNdjson ? (l: string) => ui.info(l) : (l: string) => ui.out(l);
       write(`Dry run: nothing will be moved.`);
       for (const [k, v] of plan) write(`  ${k.padEnd(9)} ${v}`);
-      write(`  would move ${plural(snap.matched, "message")}, of ${snap.scanned} looked at`);
-      if (ui.streamsNdjson) return printMessages(ui, messages);
-      const shown = verbose ? messages : messages.slice(0, DRY_RUN_PREVIEW);
-      if (shown.length) {
-        ui.out("");
-        printMessages(ui, shown);
-      }
-      if (shown.length < snap.matched) {
-        ui.out(`${ui.ellipsis}and ${plural(snap.matched - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
+      write(`  would move ${partial ? "at least " : ""}${plural(snap.matched, "message")}, of ${snap.scanned} looked at${partial ? " (partial: see below)" : ""}`);
+      if (ui.streamsNdjson) printMessages(ui, messages);
+      else {
+        const shown = verbose ? messages : messages.slice(0, DRY_RUN_PREVIEW);
+        if (shown.length) {
+          ui.out("");
+          printMessages(ui, shown);
+        }
+        if (shown.length < snap.matched) {
+          ui.out(`${ui.ellipsis}and ${plural(snap.matched - shown.length, "more message")}: --verbose lists all; -o ndjson prints every envelope.`);
+        }
       }
     }
   } finally {
     await snap.release();
   }
   if (snap.ended === "interrupted") throw new InterruptedError();
+  if (partial) throw new PartialFailure(`partial dry run of ${dlq.name}: ${plural(snap.scanned, "message")} looked at, but ${partial}.`);
 }
