@@ -123,8 +123,19 @@ describe("SIGKILL, then resume", () => {
       expect(r.code, r.stderr).toBe(0);
       // THEN the queue is empty and every message is in the file (a line written but not deleted at the kill appears twice)
       expect((await counts(server.client, q.url)).total).toBe(0);
-      const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
-      const ids = tally(lines.map((l) => idOf({ Body: (JSON.parse(l) as { body: string }).body })));
+      // A kill in the middle of a write can leave one torn line (the re-run with --append starts
+      // on a new line after it). Its batch was never fsynced, so never deleted: those messages
+      // come again, whole, in the re-run's lines.
+      const all = readFileSync(file, "utf8").split("\n").filter(Boolean);
+      const lines = all.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as { body: string }];
+        } catch {
+          return [];
+        }
+      });
+      expect(all.length - lines.length, `seed ${s}: torn lines`).toBeLessThanOrEqual(1);
+      const ids = tally(lines.map((e) => idOf({ Body: e.body })));
       const missing = Array.from({ length: N }, (_, i) => `x-${i}`).filter((id) => !ids.has(id));
       expect(missing, `seed ${s}`).toEqual([]);
       // AND the duplicates are bounded: at most one 10-message batch per export worker
