@@ -1,4 +1,4 @@
-import { plural } from "../../core/text.js";
+import { count, plural } from "../../core/text.js";
 /**
  * What a reader needs to know about a queue before it looks (the peek guard's inputs),
  * and how a read that ended early explains itself. Beside the holder, which applies
@@ -8,7 +8,7 @@ import { parseRedrivePolicy } from "../../core/redrive-policy.js";
 import type { SqsContext } from "../client.js";
 import { getQueueAttributes } from "../queues.js";
 import { UsageError } from "../../errors.js";
-import { IN_FLIGHT_LIMIT, type LoopEnd } from "./receive-loop.js";
+import { IN_FLIGHT_LIMIT, IN_FLIGHT_LIMIT_NOTE, type LoopEnd } from "./receive-loop.js";
 
 export interface ReadInfo {
   fifo: boolean;
@@ -49,7 +49,7 @@ export function partialReason(end: LoopEnd, fifo: boolean): string | undefined {
   const parts: string[] = [];
   if (end.reason === "overlimit") {
     const n = end.received ?? 0;
-    return `stopped at SQS's in-flight limit after ${plural(n, "message")}; the result covers those ${n.toLocaleString("en-US")} (the queue has too many messages in flight: about 120,000 on a standard queue, 20,000 on FIFO)`;
+    return `stopped at SQS's in-flight limit after ${plural(n, "message")}; the result covers those ${count(n)} (the queue has too many messages in flight: ${IN_FLIGHT_LIMIT_NOTE})`;
   }
   if (end.reason === "stalled" && end.visible) {
     parts.push(

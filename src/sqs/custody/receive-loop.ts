@@ -28,9 +28,6 @@
  *      subtraction must be seen by two count checks in a row, each after its own empty
  *      long polls. Never on FIFO, where messages behind a held one are counted as
  *      visible and no receive returns them.
- *   3. a call still in hand when the end was decided that brings back a message new to
- *      the holder withdraws the end (its messages are yielded and the count of empty
- *      polls starts again).
  *   If the receives stay empty while the queue still counts visible messages, the loop
  *   re-checks; after STALL_CHECKS such checks in a row (2 on FIFO, where a held message
  *   blocks the rest of its group for as long as it is held) with nothing leaving the
@@ -60,7 +57,7 @@
  * `waitSeconds` is served as several polls of at most that.
  */
 import { PartialFailure } from "../../errors.js";
-import { plural } from "../../core/text.js";
+import { count, plural } from "../../core/text.js";
 import type { SqsContext } from "../client.js";
 import { errorCode } from "../errors.js";
 import { receiveOnce, type Held } from "../messages.js";
@@ -81,6 +78,8 @@ export const CONFIRM_SECONDS = 1;
 export const DEFAULT_RECEIVERS = 16;
 /** SQS's documented in-flight limits (an account may have raised them: see SQSCTL_IN_FLIGHT_LIMIT in read-info.ts). */
 export const IN_FLIGHT_LIMIT = { standard: 120_000, fifo: 20_000 } as const;
+/** The limits in words, for messages. */
+export const IN_FLIGHT_LIMIT_NOTE = `about ${count(IN_FLIGHT_LIMIT.standard)} on a standard queue, ${count(IN_FLIGHT_LIMIT.fifo)} on FIFO`;
 /** Count checks that still see visible messages (with empty receives) before the loop gives up as stalled. */
 export const STALL_CHECKS = 3;
 
@@ -101,7 +100,7 @@ export interface LoopEnd {
 export class InFlightLimitError extends PartialFailure {
   constructor(received: number, cause?: unknown) {
     super(
-      `stopped at SQS's in-flight limit (OverLimit) after ${plural(received, "message")} received: the queue has too many messages in flight (about 120,000 on a standard queue, 20,000 on FIFO); everything this run held was released.`,
+      `stopped at SQS's in-flight limit (OverLimit) after ${plural(received, "message")} received: the queue has too many messages in flight (${IN_FLIGHT_LIMIT_NOTE}); everything this run held was released.`,
       "Wait for consumers to finish (or their holds to expire) and run it again, or work in smaller parts (--max, --limit, a --filter).",
       { cause },
     );
@@ -234,16 +233,14 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
       // "stalled" are decided only once no call is in hand (checkEnd), so this is an end
       // by max, abort, error or the in-flight limit. At the in-flight limit they are
       // yielded (the partial result covers them too); otherwise they are held (close
-      // releases them), not yielded. (Were an "empty" ever decided with a call out, its
-      // messages would withdraw the end: they are yielded, and the count starts again.)
+      // releases them), not yielded.
       if (done === "overlimit" && fresh.length) {
         const out = opts.max === undefined ? fresh : fresh.slice(0, opts.max - yielded);
         yielded += out.length;
         if (out.length) yield out;
         continue;
       }
-      if (done && !((done === "empty" || done === "stalled") && fresh.length)) continue;
-      if (done) done = undefined;
+      if (done) continue;
       if (!r.batch?.length) {
         empties += 1;
         // Counted once every call in hand is back (see the END RULE): enough() launched no more.
