@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   // The one call scripts make in a loop: answer it without loading the command tree.
   const { readFileSync } = process.getBuiltinModule("node:fs");
-  process.stdout.write(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
+  writeOut(`${JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version}\n`);
 } else if (await staticHelp()) {
   // `--help` and `help TOPIC`: the text was written at build time (dist/help.json; on a
   // terminal, dist/help/tty/, for its width).
@@ -68,8 +68,8 @@ async function staticHelp() {
   };
   const entry = (t, key) => (t && Object.hasOwn(t, key) ? t[key] : undefined);
   const key = words.join(" ");
-  // Commander's width: the terminal's columns (0 on a terminal that reports no size), 80 for a pipe.
-  const width = process.stdout.isTTY ? (process.stdout.columns ?? 80) : 80;
+  // Commander's width: the terminal's columns, 80 for a pipe.
+  const width = terminalColumns() ?? 80;
   let text;
   if (topic || width === 80) {
     // Topics are plain text, the same everywhere.
@@ -82,10 +82,60 @@ async function staticHelp() {
     else if (tty) text = (await import("../dist/help/terminal.js")).renderHelp(tty.template, width);
   }
   if (text === undefined) return false;
-  // `sqsctl --help | head -1`: a reader that has gone is not an error (as in dist/main.js).
-  process.stdout.on("error", (err) => {
-    if (err.code !== "EPIPE") throw err;
-  });
-  process.stdout.write(text);
+  writeOut(text);
   return true;
+}
+
+/**
+ * Writes to fd 1 without process.stdout: on a terminal, building that stream (a
+ * tty.WriteStream, which loads node:tty and node:net) costs more than the rest of a
+ * static answer (bench/RESULTS.md, "1e"). A full non-blocking pipe (EAGAIN) hands the
+ * rest to process.stdout, which waits for it; a reader that has gone (EPIPE, e.g.
+ * `sqsctl --help | head -1`) is not an error, as in dist/main.js.
+ */
+function writeOut(text) {
+  const { writeSync } = process.getBuiltinModule("node:fs");
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch (err) {
+    if (err.code === "EPIPE") return;
+    if (err.code !== "EAGAIN") throw err;
+    process.stdout.on("error", (e) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+    process.stdout.write(bytes.subarray(done));
+  }
+}
+
+/**
+ * The terminal's width in columns if fd 1 is a terminal, else undefined: what
+ * process.stdout.columns would say, without building process.stdout (see writeOut).
+ * It asks the tty binding directly (two calls, no stream); where that binding is not
+ * there or would print a deprecation warning (--pending-deprecation), it asks
+ * process.stdout as before.
+ */
+function terminalColumns() {
+  const pending =
+    process.env.NODE_PENDING_DEPRECATION === "1" ||
+    [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--pending-deprecation");
+  if (!pending) {
+    try {
+      const { TTY, isTTY } = process.binding("tty_wrap");
+      if (!isTTY(1)) return undefined;
+      const handle = new TTY(1, {});
+      const size = [0, 0];
+      const failed = handle.getWindowSize(size);
+      // Opening the handle made fd 1 non-blocking (libuv reopens the terminal); writes
+      // to a terminal block, as process.stdout makes them.
+      handle.setBlocking(true);
+      handle.close();
+      // As tty.WriteStream: a terminal whose size can't be read has no columns (Commander's 80).
+      return failed ? undefined : size[0];
+    } catch {
+      // no such binding in this Node: ask the stream
+    }
+  }
+  return process.stdout.isTTY ? process.stdout.columns : undefined;
 }

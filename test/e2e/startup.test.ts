@@ -133,6 +133,15 @@ describe("help from dist/help.json is the command tree's own help", () => {
     expect(sh(["help", ...words]).stdout).toBe(fromTree.stdout);
   });
 
+  test.each([["--help"], ["--version"], ["help", "exit-codes"]])("sqsctl %s into a pipe whose reader has gone: exit 0, nothing on stderr", (...args) => {
+    // GIVEN a reader that exits before the CLI writes (`true` reads nothing), so the write gets EPIPE
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+    const r = spawnSync("/bin/sh", ["-c", `{ ${command}; echo "rc=$?" >&2; } | true`], { encoding: "utf8", env: { PATH: process.env.PATH } });
+    // THEN it ends quietly with 0, as `sqsctl --help | head -1` should
+    expect(r.stderr).toBe("rc=0\n");
+  });
+
   test("help TOPIC, static and from the tree, print the same", () => {
     const fromFile = sh(["help", "exit-codes"]);
     expect(fromFile.status).toBe(0);
@@ -227,6 +236,23 @@ describe("help on a terminal is the tree's help at the terminal's width, without
     const fast = await onTerminal(["dlq", "redrive", "--help"], 100, { zeroSize: true });
     expect(fast.code).toBe(0);
     expect(fast.text).toBe(expected);
+  });
+
+  test("without process.stdout: --version on a terminal, and help where the tty binding would warn (--pending-deprecation), print the same", async () => {
+    // GIVEN the launcher writes to fd 1 itself and asks the tty binding for the width
+    // WHEN --version runs on a terminal
+    const version = await onTerminal(["--version"], 100);
+    // THEN it prints the package's version, nothing else
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(version).toEqual({ code: 0, text: `${pkg.version}\n` });
+    // WHEN Node would print a deprecation warning for process.binding (stderr is the same terminal)
+    const expected = treeHelp(["dlq", "redrive"], 100);
+    const warned = await onTerminal(["dlq", "redrive", "--help"], 100, { env: { NODE_OPTIONS: "--pending-deprecation" } });
+    // THEN the launcher asks process.stdout instead: the same help, no warning on the terminal
+    expect(warned.code).toBe(0);
+    expect(warned.text).toBe(expected);
+    const byEnv = await onTerminal(["dlq", "redrive", "--help"], 100, { env: { NODE_PENDING_DEPRECATION: "1" } });
+    expect(byEnv.text).toBe(expected);
   });
 
   test("FORCE_COLOR does not colour it (Commander's help has no colour either), and help TOPIC is the topic", async () => {
