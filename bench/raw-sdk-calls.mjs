@@ -2,9 +2,14 @@
 // The baseline for bench/startup-commands.mjs: a hand-written SDK script making the SAME
 // SQS calls as one sqsctl command (read from `sqsctl ... --debug`), configured the way a
 // script is (region, endpoint and credentials from the environment, the SDK's defaults).
-// Usage: node bench/raw-sdk-calls.mjs list|create|send|receive|purge|dlq-list [QUEUE_NAME]
+// Usage: node bench/raw-sdk-calls.mjs [--minimal] list|create|send|receive|purge|dlq-list [QUEUE_NAME]
+// --minimal: only the calls the job itself needs, as the shortest script would make them
+// (create: CreateQueue, which is idempotent; send: GetQueueUrl, SendMessage; receive:
+// GetQueueUrl, ReceiveMessage, ChangeMessageVisibilityBatch; purge: GetQueueUrl, PurgeQueue),
+// with no check of the queue's settings, account or ARN.
 import {
   ChangeMessageVisibilityBatchCommand,
+  CreateQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListQueuesCommand,
@@ -15,7 +20,8 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 
-const [what, name] = process.argv.slice(2);
+const minimal = process.argv[2] === "--minimal";
+const [what, name] = process.argv.slice(minimal ? 3 : 2);
 // fauxqs names its queues sqs.REGION.localhost:PORT: keep calls on the configured endpoint.
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const url = async () => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
@@ -27,23 +33,21 @@ if (what === "list") {
     const { Attributes } = await attrs(u, ["All"]);
     console.log(u.split("/").pop(), Attributes.ApproximateNumberOfMessages);
   }
+} else if (minimal && what === "create") {
+  console.log((await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl);
 } else if (what === "create") {
   // `queues create` of an existing queue with the same settings: look it up, compare, say so.
-  for (let i = 0; i < 2; i++) {
-    const u = await url();
-    await Promise.all([attrs(u, ["All"]), sqs.send(new ListQueueTagsCommand({ QueueUrl: u }))]);
-  }
+  const u = await url();
+  await Promise.all([attrs(u, ["All"]), sqs.send(new ListQueueTagsCommand({ QueueUrl: u }))]);
   console.log("exists");
 } else if (what === "send") {
   const u = await url();
-  await attrs(u, ["All"]);
-  await attrs(u, ["FifoQueue", "ContentBasedDeduplication", "RedrivePolicy"]);
+  if (!minimal) await attrs(u, ["QueueArn", "MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"]);
   console.log((await sqs.send(new SendMessageCommand({ QueueUrl: u, MessageBody: "hello" }))).MessageId);
 } else if (what === "receive") {
   // receive --max 1 --peek: look at one message and make it visible again at once.
   const u = await url();
-  await attrs(u, ["All"]);
-  await attrs(u, ["FifoQueue", "ContentBasedDeduplication", "RedrivePolicy"]);
+  if (!minimal) await attrs(u, ["QueueArn", "RedrivePolicy", "VisibilityTimeout", "FifoQueue"]);
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({ QueueUrl: u, MaxNumberOfMessages: 1, WaitTimeSeconds: 5, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["All"] }),
   );
@@ -54,10 +58,9 @@ if (what === "list") {
     );
   }
 } else if (what === "purge") {
-  // purge --yes: look the queue up, read its counts (twice, as sqsctl does), purge.
+  // purge --yes: look the queue up, read its counts, purge.
   const u = await url();
-  await attrs(u, ["All"]);
-  const { Attributes } = await attrs(u, ["All"]);
+  const { Attributes = {} } = minimal ? {} : await attrs(u, ["All"]);
   await sqs.send(new PurgeQueueCommand({ QueueUrl: u }));
   console.log("purged", name, Attributes.ApproximateNumberOfMessages);
 } else if (what === "dlq-list") {

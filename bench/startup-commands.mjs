@@ -10,7 +10,10 @@
 // (only: keep the cases whose name matches, plus node -e 0). SQSCTL_BENCH_BIN=/x/bin/sqsctl.js
 // measures another build (e.g. main, built in a checkout of its own) the same way;
 // SQSCTL_BENCH_BASE=/x/bin/sqsctl.js adds that build's rows ("base: ...") to the same
-// interleaved run, for a before/after pair measured side by side.
+// interleaved run, for a before/after pair measured side by side. SQSCTL_BENCH_DELAY=25 puts
+// bench/delay-proxy.mjs between every process and the server (25 ms a call, as a region).
+// Besides the raw script making sqsctl's calls, "raw minimal" makes only the calls the job
+// needs (bench/raw-sdk-calls.mjs --minimal), as the shortest hand-written script would.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,11 +30,15 @@ const home = mkdtempSync(join(tmpdir(), "sqsctl-bench-"));
 
 const server = spawn(node, [bin, "local", "--port", "0", "-o", "json"], { stdio: ["ignore", "pipe", "ignore"] });
 const { port } = await new Promise((resolve) => server.stdout.once("data", (d) => resolve(JSON.parse(String(d)))));
+const delay = Number(process.env.SQSCTL_BENCH_DELAY ?? 0);
+// In a process of its own: this one blocks in spawnSync while each command runs.
+const proxyProcess = delay > 0 ? spawn(node, [fileURLToPath(new URL("./delay-proxy.mjs", import.meta.url)), `http://127.0.0.1:${port}`, String(delay)], { stdio: ["ignore", "pipe", "inherit"] }) : undefined;
+const proxy = proxyProcess && (await new Promise((resolve) => proxyProcess.stdout.once("data", (d) => resolve(JSON.parse(String(d))))));
 const env = {
   PATH: process.env.PATH,
   HOME: home,
   XDG_STATE_HOME: join(home, "state"),
-  AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${port}`,
+  AWS_ENDPOINT_URL_SQS: proxy?.endpoint ?? `http://127.0.0.1:${port}`,
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "local",
   AWS_SECRET_ACCESS_KEY: "local",
@@ -52,6 +59,7 @@ const cases = [
   ["sqsctl --no-color --help", [node, bin, "--no-color", "--help"], env],
   ["sqsctl --no-color queues --help", [node, bin, "--no-color", "queues", "--help"], env],
 ];
+const MINIMAL = new Set(["queues create (exists)", "send", "receive --max 1 --peek", "purge --yes"]);
 for (const [cmd, sqsctlArgs, rawArgs] of [
   ["queues list", ["queues", "list"], ["list"]],
   ["queues create (exists)", ["queues", "create", "bench-b"], ["create", "bench-b"]],
@@ -64,6 +72,7 @@ for (const [cmd, sqsctlArgs, rawArgs] of [
   cases.push([`sqsctl ${cmd}`, [node, bin, ...sqsctlArgs], env, cmd]);
   cases.push([`raw SDK script: ${cmd}`, [node, raw, ...rawArgs], env, cmd]);
   cases.push([`raw SDK script + compile cache: ${cmd}`, [node, raw, ...rawArgs], cacheEnv, cmd]);
+  if (MINIMAL.has(cmd)) cases.push([`raw minimal: ${cmd}`, [node, raw, "--minimal", ...rawArgs], env, cmd]);
 }
 
 // The base build: the same sqsctl cases, run with its bin.
@@ -96,6 +105,7 @@ try {
     for (const c of order) samples.get(c[0]).push(runOnce(c));
   }
 } finally {
+  proxyProcess?.kill("SIGTERM");
   server.kill("SIGTERM");
 }
 rmSync(home, { recursive: true, force: true });
@@ -106,7 +116,7 @@ const stat = (xs) => {
 };
 const node0 = stat(samples.get("node -e 0")).median;
 const cpuOf = (name) => (cpuSamples.get(name).length ? stat(cpuSamples.get(name)).median : NaN);
-console.log(`Node ${process.version}, ${rounds} interleaved rounds (wall ms; ratios of medians; CPU: user+system ms of the process, from ${tool?.[0] ?? "(not measured)"})`);
+console.log(`${delay ? `${delay} ms a call (delay proxy), ` : ""}Node ${process.version}, ${rounds} interleaved rounds (wall ms; ratios of medians; CPU: user+system ms of the process, from ${tool?.[0] ?? "(not measured)"})`);
 console.log("| command | median ms | p90 ms | x node -e 0 | x raw script | x raw script + compile cache | CPU ms | CPU x raw + cache |\n|---|---:|---:|---:|---:|---:|---:|---:|");
 const row = (name, cmd) => {
   const t = stat(samples.get(name));
@@ -120,4 +130,15 @@ for (const [name, , , cmd] of cases) {
   if (name.startsWith("raw")) continue;
   row(name, cmd);
   if (cmd && name === `sqsctl ${cmd}`) for (const r of [`raw SDK script: ${cmd}`, `raw SDK script + compile cache: ${cmd}`]) row(r, cmd);
+}
+const minimalRows = cases.filter((c) => c[0].startsWith("raw minimal: "));
+if (minimalRows.length) {
+  console.log("\n| command | sqsctl median ms | raw minimal median ms | sqsctl x raw minimal |\n|---|---:|---:|---:|");
+  for (const [name, , , cmd] of minimalRows) {
+    for (const who of [`sqsctl ${cmd}`, `base: sqsctl ${cmd}`].filter((w) => samples.has(w))) {
+      const a = stat(samples.get(who)).median;
+      const b = stat(samples.get(name)).median;
+      console.log(`| ${who} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`);
+    }
+  }
 }

@@ -9,7 +9,7 @@ import { confirm, Leave, type Screen } from "../browse/prompts.js";
 import { BrowseSession } from "../browse/session.js";
 import { leaveNotes, snapshotNotes } from "../browse/summary.js";
 import { colorWanted } from "../output/color.js";
-import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
+import { resolveQueue } from "../sqs/queues.js";
 import type { CommandContext } from "./context.js";
 import { plural } from "../core/text.js";
 
@@ -40,8 +40,8 @@ export default async function browse(ctx: CommandContext, [ref]: string[], opts:
   const hold = durationFlag("--hold", opts.hold, { min: 3, max: Limits.visibilityTimeout.max });
 
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const attrs = await getQueueAttributes(sqs, queue.url, ["All"], ref);
+  const queue = await resolveQueue(sqs, ref!, "queue", ["All"]);
+  const attrs = queue.attributes;
   // The screen is drawn on stderr: its colour follows the same rules as everything else.
   const colour = colorWanted(io.env, ui.stderrIsTTY, ctx.globals.color);
   const chalk = new Chalk({ level: colour ? 2 : 0 });

@@ -2,7 +2,7 @@ import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import { plural } from "../core/text.js";
 import { OperationError } from "../errors.js";
 import { errorCode } from "../sqs/errors.js";
-import { getQueueAttributes, resolveQueue } from "../sqs/queues.js";
+import { resolveQueue } from "../sqs/queues.js";
 import type { CommandContext } from "./context.js";
 
 export function messageCounts(attrs: Record<string, string>) {
@@ -15,8 +15,8 @@ export function messageCounts(attrs: Record<string, string>) {
 export default async function purge(ctx: CommandContext, [ref]: string[], opts: { yes?: boolean }): Promise<void> {
   const { ui } = ctx;
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const counts = messageCounts(await getQueueAttributes(sqs, queue.url, ["All"], ref));
+  const queue = await resolveQueue(sqs, ref!, "queue", ["All"]);
+  const counts = messageCounts(queue.attributes);
   await ui.requireConfirmation(
     `Purge ${queue.name}: delete all ${plural(counts.total, "message")} (${counts.visible} visible, ${counts.inFlight} in flight, ${counts.delayed} delayed)? This cannot be undone.`,
     { yes: opts.yes, action: `purge ${queue.name}`, typeToConfirm: queue.name, notDone: `Not purged` },

@@ -52,14 +52,18 @@ export interface EnsuredQueue {
 /**
  * Creates the queue, or accepts an existing one with the same settings (idempotent
  * create). An existing queue with different settings is a conflict, not an update.
+ * `found`: what the caller's findQueue of this name just returned, so it is not looked up
+ * twice (a queue created in between is still caught: CreateQueue then refuses different
+ * settings, and accepts the same ones).
  */
 export async function ensureQueue(
   ctx: SqsContext,
   name: string,
   attributes: Record<string, string>,
   tags: Record<string, string>,
+  found?: { existing: ExistingQueue | null },
 ): Promise<EnsuredQueue> {
-  const existing = await findQueue(ctx, name);
+  const existing = found ? found.existing : await findQueue(ctx, name);
   if (existing) {
     const diffs = differences(existing, attributes, tags);
     if (diffs.length) throw conflictError(name, diffs);

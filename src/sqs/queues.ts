@@ -22,11 +22,18 @@ export interface QueueHandle {
   fifo: boolean;
 }
 
+/** A located queue with the attributes its caller asked resolveQueue for (QueueArn among them). */
+export interface ResolvedQueue extends QueueHandle {
+  attributes: Record<string, string>;
+}
+
 /**
  * Resolves a name, URL or ARN to a queue handle. Names and ARNs cost one GetQueueUrl;
  * every path reads the ARN from the queue itself, so a typo fails here, not half-way.
+ * `also`: attributes the caller needs next, read in that same GetQueueAttributes call
+ * (one round trip less per command: 10-40 ms against a real region).
  */
-export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, what = "queue"): Promise<QueueHandle> {
+export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, what = "queue", also: readonly QueueAttributeName[] = []): Promise<ResolvedQueue> {
   const ref = typeof input === "string" ? parseQueueRef(input, what) : input;
   if (ref.kind !== "name" && ref.region && ref.region !== ctx.region) {
     throw new UsageError(
@@ -50,7 +57,7 @@ export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, wh
       if (!out.QueueUrl) throw new UsageError(`${what}: the server returned no URL for "${ref.input}".`);
       url = out.QueueUrl;
     }
-    attrs = await getQueueAttributes(ctx, url, ["QueueArn"], ref.input);
+    attrs = await getQueueAttributes(ctx, url, also.includes("All") ? ["All"] : ["QueueArn", ...also.filter((a) => a !== "QueueArn")], ref.input);
   } catch (err) {
     throw await withSuggestion(ctx, ref.name, err);
   }
@@ -65,7 +72,7 @@ export async function resolveQueue(ctx: SqsContext, input: string | QueueRef, wh
       `Check the account in the ${ref.kind === "arn" ? "ARN" : "URL"}, or name the queue by name only.`,
     );
   }
-  return { name: ref.name, url, arn, fifo: ref.name.endsWith(".fifo") };
+  return { name: ref.name, url, arn, fifo: ref.name.endsWith(".fifo"), attributes: attrs };
 }
 
 /**

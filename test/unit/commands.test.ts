@@ -7,6 +7,9 @@ import {
   PurgeQueueCommand,
   SQSClient,
   CreateQueueCommand,
+  SendMessageCommand,
+  ReceiveMessageCommand,
+  ChangeMessageVisibilityBatchCommand,
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -114,5 +117,50 @@ describe("queues create", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("MessageRetentionPeriod: existing 345600, requested 1209600");
     expect(sqs.commandCalls(CreateQueueCommand)).toHaveLength(0);
+  });
+});
+
+describe("one-shot commands make one GetQueueAttributes call (10-40 ms each against a region)", () => {
+  beforeEach(() => {
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: `${URL_BASE}/q` });
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: { QueueArn: "arn:aws:sqs:eu-west-1:123456789012:q", ApproximateNumberOfMessages: "3", MaximumMessageSize: "262144", VisibilityTimeout: "30" },
+    });
+    sqs.on(ListQueueTagsCommand).resolves({ Tags: {} });
+  });
+  const calls = () => sqs.calls().map((c) => (c.args[0] as object).constructor.name);
+
+  test("send: the queue's ARN and its limits come in the same call", async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: "m-1", MD5OfMessageBody: "5d41402abc4b2a76b9719d911017c592" });
+    const r = await cli(["send", "q", "hello"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(calls()).toEqual(["GetQueueUrlCommand", "GetQueueAttributesCommand", "SendMessageCommand"]);
+    const names = sqs.commandCalls(GetQueueAttributesCommand)[0]!.args[0].input.AttributeNames;
+    expect(names).toEqual(expect.arrayContaining(["QueueArn", "MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"]));
+  });
+
+  test("receive --peek: the peek guard's attributes come with the ARN", async () => {
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [{ MessageId: "m-1", ReceiptHandle: "h-1", Body: "hi", Attributes: { ApproximateReceiveCount: "1" } }] });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [{ Id: "0" }], Failed: [] });
+    const r = await cli(["receive", "q", "--max", "1", "--peek", "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(calls().filter((c) => c === "GetQueueAttributesCommand")).toHaveLength(1);
+    expect(sqs.commandCalls(GetQueueAttributesCommand)[0]!.args[0].input.AttributeNames).toEqual(
+      expect.arrayContaining(["QueueArn", "RedrivePolicy", "VisibilityTimeout", "FifoQueue"]),
+    );
+  });
+
+  test("purge reads All with the ARN", async () => {
+    sqs.on(PurgeQueueCommand).resolves({});
+    const r = await cli(["purge", "q", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(calls()).toEqual(["GetQueueUrlCommand", "GetQueueAttributesCommand", "PurgeQueueCommand"]);
+    expect(sqs.commandCalls(GetQueueAttributesCommand)[0]!.args[0].input.AttributeNames).toEqual(["All"]);
+  });
+
+  test("queues create of an existing queue with the same settings looks it up once", async () => {
+    const r = await cli(["queues", "create", "q", "--visibility-timeout", "30s"]);
+    expect(calls()).toEqual(["GetQueueUrlCommand", "GetQueueAttributesCommand", "ListQueueTagsCommand"]);
+    expect(r.stdout + r.stderr).toContain("exists");
   });
 });

@@ -4,7 +4,7 @@ import { deleteByIds } from "../../sqs/find-messages.js";
 import { deleteHandles } from "../../sqs/messages.js";
 import { resolveQueue } from "../../sqs/queues.js";
 import { durationFlag, Limits } from "../../core/duration.js";
-import { peekWarning, readInfo } from "../../sqs/custody/read-info.js";
+import { peekWarning, READ_INFO_ATTRIBUTES, readInfoOf } from "../../sqs/custody/read-info.js";
 import type { CommandContext } from "../context.js";
 
 interface Opts {
@@ -26,7 +26,8 @@ export default async function del(ctx: CommandContext, [ref]: string[], opts: Op
   if (!Number.isInteger(scanMax) || scanMax < 1) throw new UsageError(`--scan-max: "${opts.scanMax}" must be a whole number of at least 1.`);
   const wait = durationFlag("--wait", opts.wait, { min: 1, max: Limits.wait.max });
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
+  // The peek guard's attributes come in the same call (the id path needs them below).
+  const queue = await resolveQueue(sqs, ref!, "queue", READ_INFO_ATTRIBUTES);
   const n = handles.length || ids.length;
   const ok = await ui.confirm(`Delete ${n} message${n === 1 ? "" : "s"} from ${queue.name}?`, { yes: opts.yes, action: `delete messages from ${queue.name}` });
   if (!ok) {
@@ -43,7 +44,7 @@ export default async function del(ctx: CommandContext, [ref]: string[], opts: Op
     return;
   }
 
-  const warning = peekWarning(queue.name, await readInfo(sqs, queue.url, queue.name));
+  const warning = peekWarning(queue.name, readInfoOf(queue.url, queue.attributes));
   if (warning) ui.warn(warning);
   ui.info(`Looking for ${ids.length} message${ids.length === 1 ? "" : "s"} in ${queue.name} (at most ${scanMax} scanned; the others are released)…`);
   const r = await deleteByIds(sqs, queue.url, ids, { scanMax, waitSeconds: wait, signal: ctx.signal, label: queue.name });

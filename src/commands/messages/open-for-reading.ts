@@ -1,6 +1,6 @@
 import type { SqsContext } from "../../sqs/client.js";
 import { Holder } from "../../sqs/custody/holder.js";
-import { peekWarning, readInfo, type ReadInfo } from "../../sqs/custody/read-info.js";
+import { peekWarning, READ_INFO_ATTRIBUTES, readInfoOf, type ReadInfo } from "../../sqs/custody/read-info.js";
 import { resolveQueue, type QueueHandle } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
@@ -14,8 +14,8 @@ export async function openForReading(
   deleting: boolean | undefined,
 ): Promise<{ sqs: SqsContext; queue: QueueHandle; info: ReadInfo }> {
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref);
-  const info = await readInfo(sqs, queue.url, ref);
+  const queue = await resolveQueue(sqs, ref, "queue", READ_INFO_ATTRIBUTES);
+  const info = readInfoOf(queue.url, queue.attributes);
   if (!deleting) {
     const w = peekWarning(queue.name, info);
     if (w) ctx.ui.warn(w);

@@ -6,7 +6,7 @@ import { toSdkAttributes, type AttributeValue } from "../../core/envelope.js";
 import { attrFlagValue, checkAttributeValue, MAX_ATTRIBUTES, parseAttrFlag, parseInputLine } from "../../core/message-input.js";
 import { UsageError } from "../../errors.js";
 import { trackAmbiguity } from "../../sqs/ambiguity.js";
-import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
+import { resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
 export interface SendOptions {
@@ -31,8 +31,8 @@ export default async function send(ctx: CommandContext, [ref, bodyArg]: string[]
   else throw new UsageError("No message body.", `Give it as an argument (sqsctl send ${ref} 'hello'), with --file FILE, or on stdin.`);
 
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const qa = await getQueueAttributes(sqs, queue.url, ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"], ref);
+  const queue = await resolveQueue(sqs, ref!, "queue", ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"]);
+  const qa = queue.attributes;
   const fifo = qa.FifoQueue === "true" || queue.fifo;
   if (fifo && delay) throw new UsageError("--delay: a FIFO queue has no per-message delay (set the queue's DelaySeconds instead).");
   if (!fifo && (opts.groupId || opts.dedupId)) {

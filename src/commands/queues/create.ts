@@ -2,8 +2,8 @@ import { arnFor, nameOf } from "../../core/queue-ref.js";
 import { deadLetterTargetProblem } from "../../core/redrive-policy.js";
 import { planCreate, type CreateFlags } from "../../core/create-plan.js";
 import { UsageError } from "../../errors.js";
-import { conflictError, differences, ensureQueue, findQueue, type EnsuredQueue } from "../../sqs/ensure-queue.js";
-import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
+import { conflictError, differences, ensureQueue, findQueue, type EnsuredQueue, type ExistingQueue } from "../../sqs/ensure-queue.js";
+import { resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
 export default async function create(ctx: CommandContext, [rawName]: string[], flags: CreateFlags): Promise<void> {
@@ -30,8 +30,9 @@ export default async function create(ctx: CommandContext, [rawName]: string[], f
     }
     if (diffs.length) throw conflictError(plan.name, diffs);
   }
+  let existingDlq: ExistingQueue | null = null;
   if (plan.dlq?.kind === "create") {
-    const existingDlq = await findQueue(sqs, plan.dlq.name);
+    existingDlq = await findQueue(sqs, plan.dlq.name);
     if (existingDlq) {
       const diffs = differences(existingDlq, plan.dlq.attributes, {});
       if (diffs.length) throw conflictError(plan.dlq.name, diffs);
@@ -41,8 +42,8 @@ export default async function create(ctx: CommandContext, [rawName]: string[], f
   const results: Array<EnsuredQueue & { role: "queue" | "dlq" }> = [];
   let deadLetterTargetArn: string | undefined;
   if (plan.dlq?.kind === "existing") {
-    const dlq = await resolveQueue(sqs, plan.dlq.ref, "--dlq");
-    const dlqAttrs = await getQueueAttributes(sqs, dlq.url, ["RedriveAllowPolicy", "FifoQueue"], plan.dlq.ref);
+    const dlq = await resolveQueue(sqs, plan.dlq.ref, "--dlq", ["RedriveAllowPolicy", "FifoQueue"]);
+    const dlqAttrs = dlq.attributes;
     // The main queue's ARN is not known before it exists; the allow policy check only needs it for byQueue.
     const [, partition, , region, account] = dlq.arn.split(":");
     const problem = deadLetterTargetProblem(
@@ -52,7 +53,7 @@ export default async function create(ctx: CommandContext, [rawName]: string[], f
     if (problem) throw new UsageError(`--dlq: ${problem}`, "Nothing was created.");
     deadLetterTargetArn = dlq.arn;
   } else if (plan.dlq?.kind === "create") {
-    const dlq = await ensureQueue(sqs, plan.dlq.name, plan.dlq.attributes, {});
+    const dlq = await ensureQueue(sqs, plan.dlq.name, plan.dlq.attributes, {}, { existing: existingDlq });
     results.push({ ...dlq, role: "dlq" });
     deadLetterTargetArn = dlq.arn;
   }
@@ -60,7 +61,7 @@ export default async function create(ctx: CommandContext, [rawName]: string[], f
   if (deadLetterTargetArn) {
     attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn, maxReceiveCount: plan.maxReceiveCount });
   }
-  const main = await ensureQueue(sqs, plan.name, attributes, plan.tags);
+  const main = await ensureQueue(sqs, plan.name, attributes, plan.tags, { existing: existingMain });
   results.unshift({ ...main, role: "queue" });
 
   if (ui.format !== "table") {

@@ -1,15 +1,15 @@
 import { DeleteQueueCommand } from "@aws-sdk/client-sqs";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { plural } from "../../core/text.js";
-import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
+import { resolveQueue } from "../../sqs/queues.js";
 import { messageCounts } from "../purge.js";
 import type { CommandContext } from "../context.js";
 
 export default async function del(ctx: CommandContext, [ref]: string[], opts: { yes?: boolean }): Promise<void> {
   const { ui } = ctx;
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const counts = messageCounts(await getQueueAttributes(sqs, queue.url, ["All"], ref));
+  const queue = await resolveQueue(sqs, ref!, "queue", ["All"]);
+  const counts = messageCounts(queue.attributes);
   // Deleting a DLQ leaves its sources pointing at nothing: their failing messages then
   // have nowhere to go. Say which queues, before asking.
   const sources = await findDeadLetterSources(sqs, queue);

@@ -5,16 +5,17 @@ import { parseRedriveAllowPolicy, parseRedrivePolicy } from "../../core/redrive-
 import { lambdaTriggers, snsSubscriptions, type Lookup } from "../../sqs/consumers.js";
 import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
 import { queueMetrics } from "../../sqs/metrics.js";
-import { getQueueAttributes, getQueueTags, resolveQueue } from "../../sqs/queues.js";
+import { getQueueTags, resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 
 export default async function show(ctx: CommandContext, [ref]: string[]): Promise<void> {
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const [attributes, tags] = await Promise.all([getQueueAttributes(sqs, queue.url, ["All"], ref), getQueueTags(sqs, queue.url)]);
+  const queue = await resolveQueue(sqs, ref!, "queue", ["All"]);
+  const attributes = queue.attributes;
   // Who reads and writes the queue, and CloudWatch's numbers, from the services' own
   // APIs; a service that cannot be asked is one note, never a failed `show`.
-  const [sources, lambda, sns, metrics] = await Promise.all([
+  const [tags, sources, lambda, sns, metrics] = await Promise.all([
+    getQueueTags(sqs, queue.url),
     findDeadLetterSources(sqs, queue),
     lambdaTriggers(sqs, queue.arn),
     snsSubscriptions(sqs, queue.arn),

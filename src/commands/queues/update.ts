@@ -6,7 +6,7 @@ import { deadLetterTargetProblem, parseRedrivePolicy, redriveAllowPolicyFor } fr
 import { planChanges } from "../../core/update-plan.js";
 import { UsageError } from "../../errors.js";
 import { ensureQueue } from "../../sqs/ensure-queue.js";
-import { getQueueAttributes, getQueueTags, resolveQueue } from "../../sqs/queues.js";
+import { getQueueTags, resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 import { applyWithDiff } from "./apply-changes.js";
 
@@ -32,8 +32,8 @@ export default async function update(ctx: CommandContext, [ref]: string[], flags
   const policyText = flags.policy === undefined ? undefined : await readPolicyFile(flags.policy);
 
   const sqs = await ctx.sqs();
-  const queue = await resolveQueue(sqs, ref!);
-  const [attributes, tags] = await Promise.all([getQueueAttributes(sqs, queue.url, ["All"], ref), getQueueTags(sqs, queue.url)]);
+  const queue = await resolveQueue(sqs, ref!, "queue", ["All"]);
+  const [attributes, tags] = [queue.attributes, await getQueueTags(sqs, queue.url)];
   const self = { name: queue.name, arn: queue.arn, fifo: attributes.FifoQueue === "true" || queue.fifo };
   if (settings.attributes.ContentBasedDeduplication !== undefined && !self.fifo) {
     throw new UsageError(`--content-based-dedup: ${queue.name} is a standard queue; content-based deduplication is for FIFO queues.`);
@@ -52,8 +52,8 @@ export default async function update(ctx: CommandContext, [ref]: string[], flags
   } else if (flags.dlq || flags.createDlq || flags.maxReceive !== undefined) {
     let targetArn = current?.deadLetterTargetArn;
     if (flags.dlq) {
-      const dlq = await resolveQueue(sqs, flags.dlq, "--dlq");
-      const allow = await getQueueAttributes(sqs, dlq.url, ["RedriveAllowPolicy", "FifoQueue"], flags.dlq);
+      const dlq = await resolveQueue(sqs, flags.dlq, "--dlq", ["RedriveAllowPolicy", "FifoQueue"]);
+      const allow = dlq.attributes;
       const problem = deadLetterTargetProblem(self, { ...dlq, fifo: allow.FifoQueue === "true" || dlq.fifo, redriveAllowPolicy: allow.RedriveAllowPolicy });
       if (problem) throw new UsageError(`--dlq: ${problem}`, "Nothing was changed.");
       targetArn = dlq.arn;

@@ -19,8 +19,15 @@ export interface ReadInfo {
   deadLetterTargetArn: string | undefined;
 }
 
+/** The attributes ReadInfo is made of: pass them to resolveQueue's `also` and use readInfoOf. */
+export const READ_INFO_ATTRIBUTES = ["RedrivePolicy", "VisibilityTimeout", "FifoQueue"] as const;
+
 export async function readInfo(sqs: SqsContext, url: string, label: string): Promise<ReadInfo> {
-  const a = await getQueueAttributes(sqs, url, ["RedrivePolicy", "VisibilityTimeout", "FifoQueue"], label);
+  return readInfoOf(url, await getQueueAttributes(sqs, url, [...READ_INFO_ATTRIBUTES], label));
+}
+
+/** ReadInfo from attributes already read (READ_INFO_ATTRIBUTES among them). */
+export function readInfoOf(url: string, a: Record<string, string>): ReadInfo {
   const rp = parseRedrivePolicy(a.RedrivePolicy);
   return {
     fifo: a.FifoQueue === "true" || url.endsWith(".fifo"),
