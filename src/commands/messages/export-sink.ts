@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { UsageError } from "../../errors.js";
 import type { Ui } from "../../output/ui.js";
 
@@ -29,7 +29,15 @@ export function openSink(file: string, append: boolean | undefined, ui: Ui): Lin
   } catch (err) {
     throw new UsageError(`--file: cannot write ${file}: ${(err as Error).message}`);
   }
-  if (append) endTornLine(fd);
+  if (append) {
+    const cut = endTornLine(fd);
+    if (cut) {
+      ui.warn(
+        `${file} ended in a partial line (${cut} bytes: a run was interrupted while writing it); removed it. ` +
+          "Its messages were never deleted (a line is deleted only once it is on disk whole), so they are still in the queue and this run exports them.",
+      );
+    }
+  }
   let writes = 0;
   let syncedUpTo = 0;
   let syncing: Promise<void> | undefined;
@@ -65,14 +73,40 @@ export function openSink(file: string, append: boolean | undefined, ui: Ui): Lin
 }
 
 /**
- * A file cut short by a crash mid-write ends without a newline; appending to it as it
- * is would glue the next message onto the torn line, and that message (deleted once
- * written) would be unreadable. Start on a fresh line instead.
+ * A file cut short by a crash mid-write ends without a newline. Appending to it as it is
+ * would glue the next message onto the torn line, and `import` would refuse the file at
+ * that line. The torn fragment is cut off: its batch was never made durable, so never
+ * deleted, and its messages are still in the queue. A last line that is whole JSON and
+ * only lacks its newline (a file written by hand) is kept and ended. Returns the bytes cut.
  */
-function endTornLine(fd: number): void {
+function endTornLine(fd: number): number {
   const size = fstatSync(fd).size;
-  if (size === 0) return;
+  if (size === 0) return 0;
   const last = Buffer.alloc(1);
   readSync(fd, last, 0, 1, size - 1);
-  if (last[0] !== 0x0a) writeSync(fd, "\n");
+  if (last[0] === 0x0a) return 0;
+  // Find where the last line starts, reading back a chunk at a time.
+  let start = 0;
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const from = Math.max(0, end - chunk.length);
+    const n = readSync(fd, chunk, 0, end - from, from);
+    const nl = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (nl !== -1) {
+      start = from + nl + 1;
+      break;
+    }
+    end = from;
+  }
+  const tail = Buffer.alloc(size - start);
+  readSync(fd, tail, 0, tail.length, start);
+  try {
+    JSON.parse(tail.toString("utf8"));
+    writeSync(fd, "\n");
+    return 0;
+  } catch {
+    ftruncateSync(fd, start);
+    fsyncSync(fd);
+    return tail.length;
+  }
 }
