@@ -101,13 +101,19 @@ export async function createHttpHandler(
     import("node:tls"),
   ]);
   const timeout = requestTimeoutMs(env);
-  // AWS_CA_BUNDLE / ca_bundle, as the AWS CLI reads them: trusted on top of the usual CAs.
-  // (Read from the module object: the bundle leaves this slow lazy export out of the namespace, scripts/build.mjs.)
-  const ca = caBundle ? [...tls.default.rootCertificates, await readCaBundle(caBundle)] : undefined;
-  const agentOptions = { keepAlive: true, maxSockets, ...(ca ? { ca } : {}) };
   const proxy = proxyFor(endpointUrl, env);
+  // AWS_CA_BUNDLE / ca_bundle, as the AWS CLI reads them: trusted on top of the usual CAs.
+  // Only where TLS is spoken (an https endpoint or proxy): for http://127.0.0.1 the bundle
+  // and Node's root list (~3-15 ms a command) are not read.
+  // (Read from the module object: the bundle leaves this slow lazy export out of the namespace, scripts/build.mjs.)
+  const tlsUsed = endpointUrl.startsWith("https:") || (proxy?.startsWith("https:") ?? false);
+  const ca = caBundle && tlsUsed ? [...tls.default.rootCertificates, await readCaBundle(caBundle)] : undefined;
+  // One secure context for every connection: given only `ca`, each new TLS connection
+  // would parse the whole list again (64 sockets at a region).
+  const secureContext = ca ? tls.default.createSecureContext({ ca }) : undefined;
+  const agentOptions = { keepAlive: true, maxSockets, ...(ca ? { ca } : {}) };
   let httpAgent: import("node:http").Agent = new http.Agent(agentOptions);
-  let httpsAgent: import("node:https").Agent = new https.Agent(agentOptions);
+  let httpsAgent: import("node:https").Agent = new https.Agent({ ...agentOptions, ...(secureContext ? { secureContext } : {}) });
   if (proxy) {
     // https-proxy-agent / http-proxy-agent: the well-kept agents (CONNECT tunnel with
     // TLS to the endpoint; absolute-URI forwarding for http), with proxy auth from the URL.
@@ -148,7 +154,7 @@ export async function createHttpHandler(
     throwOnRequestTimeout: true,
     logger,
   });
-  return { handler, timeout, proxy };
+  return { handler, timeout, proxy, caBundleUsed: ca !== undefined };
 }
 
 async function readCaBundle(file: string): Promise<string> {
@@ -249,7 +255,7 @@ export async function createSqsContext(
     `client: region=${region} endpoint=${shownEndpoint}${settings.endpointSource ? ` (from ${settings.endpointSource})` : ""}` +
       ` retry=${RETRY.retryMode}/${RETRY.maxAttempts} attempts` +
       ` timeouts=connect ${CONNECT_TIMEOUT_MS}ms, request ${http.timeout}ms (+ long-poll wait) maxSockets=${maxSockets}` +
-      ` proxy=${http.proxy ? hidePassword(http.proxy) : "none"}${settings.caBundle ? ` ca_bundle=${settings.caBundle}` : ""}` +
+      ` proxy=${http.proxy ? hidePassword(http.proxy) : "none"}${settings.caBundle ? ` ca_bundle=${settings.caBundle}${http.caBundleUsed ? "" : " (not read: no TLS)"}` : ""}` +
       ` credentials=${credentials && typeof credentials === "object" ? "static (local)" : settings.profile ? `profile ${settings.profile}` : "default chain"}`,
   );
 

@@ -251,6 +251,17 @@ describe("proxies, as the AWS CLI honours them", () => {
     }
   });
 
+  test("AWS_CA_BUNDLE is not read for an http:// endpoint (no TLS): a missing bundle changes nothing, --debug says so", async () => {
+    // GIVEN a bundle path that does not exist, and the plain-http local server
+    const env = { ...server.env, AWS_CA_BUNDLE: "/nonexistent/sqsctl-test-bundle.pem" };
+    // WHEN a command runs against it
+    const r = await runCli(["queues", "list", "-o", "json", "--debug"], { env });
+    // THEN it works, and the debug line says the bundle was not read
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("cfg-orders");
+    expect(r.stderr).toContain("ca_bundle=/nonexistent/sqsctl-test-bundle.pem (not read: no TLS)");
+  });
+
   test("an unreachable proxy is named in the error", async () => {
     const r = await runCli(["queues", "list"], { env: { ...server.env, HTTP_PROXY: "http://proxyuser:proxy-pass-0001@127.0.0.1:9" } });
     expect(r.code).toBe(1);
