@@ -355,6 +355,41 @@ describe("a manual redrive that an error stops part-way", () => {
   }
 });
 
+describe("a manual redrive whose target starts refusing sends (403 AccessDenied)", () => {
+  test("exit 4 after a summary that counts the refused batch as failed; nothing lost, every copy counted", async () => {
+    // GIVEN a redrive under way through the proxy
+    const N = 600;
+    const dlq = await createQueue("denied-dlq");
+    const target = await createQueue("denied-src", { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }) });
+    const bodies = Array.from({ length: N }, (_, i) => `d-${i} payload`);
+    await seed(server.client, dlq.url, bodies, undefined, 16);
+    proxy = await startFaultProxy(server.endpoint, { seed: 62 });
+    const journal = join(dir, "denied.journal");
+    const run = startCli(
+      ["dlq", "redrive", "denied-dlq", "--to", "denied-src", "--strategy", "manual", "--yes", "--journal", journal, "--hold", "5s", "--rate", "100", "-o", "json"],
+      { env: envVia(proxy), timeoutMs: 120_000 },
+    );
+    await until(async () => (await counts(server.client, target.url)).total >= 50);
+    // WHEN the target's policy changes: every send is refused from now on
+    proxy.configure({ seed: 62, actions: { SendMessageBatch: { denied: 1 } } });
+    const r = await run.done;
+    // THEN it exits 4 (access denied) with the summary first
+    expect(r.code, r.stderr).toBe(4);
+    const summary = JSON.parse(r.stdout) as RedriveSummary;
+    expect(summary).toMatchObject({ ended: "error", error: expect.stringMatching(/AccessDenied|not authorized/) });
+    // AND the batch that was refused is counted as failed (it was in no count before)
+    expect(summary.failed).toBeGreaterThanOrEqual(1);
+    expect((await counts(server.client, dlq.url)).inFlight).toBe(0);
+    const inDlq = tally((await drain(server.client, dlq.url)).map(idOf));
+    const inTarget = tally((await drain(server.client, target.url)).map(idOf));
+    const lost = bodies.map((b) => b.split(" ")[0]!).filter((id) => !inDlq.has(id) && !inTarget.has(id));
+    expect(lost).toEqual([]);
+    const copies = [...inDlq.values(), ...inTarget.values()].reduce((a, b) => a + b, 0);
+    expect(copies - N).toBeLessThanOrEqual(summary.duplicates);
+    expect(inTarget.size).toBe(summary.moved);
+  }, 150_000);
+});
+
 /** Polls `cond` every 20 ms (up to 30 s). */
 async function until(cond: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + 30_000;

@@ -31,6 +31,8 @@ export interface FaultRates {
   unavailable?: number;
   /** Probability of a 500 InternalError. */
   internal?: number;
+  /** Probability of a 403 AccessDenied (a policy changed mid-run). Drawn only when set, so other seeds' sequences stay as they were. */
+  denied?: number;
   /** Probability that the answer is delayed by `delayMs`. */
   delay?: number;
   /** Delay length in ms (default 200). */
@@ -121,7 +123,7 @@ export function mulberry32(seed: number): () => number {
 const BATCH_ACTIONS = new Set(["SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"]);
 
 interface Decision {
-  kind: "drop" | "throttle" | "unavailable" | "internal" | undefined;
+  kind: "drop" | "throttle" | "unavailable" | "internal" | "denied" | undefined;
   after: boolean;
   delayMs: number;
   delayAfter: boolean;
@@ -166,8 +168,9 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
     else if (roll(r.throttle)) d.kind = "throttle";
     else if (roll(r.unavailable)) d.kind = "unavailable";
     else if (roll(r.internal)) d.kind = "internal";
-    // A throttled request was refused, never carried out: throttling is always "before".
-    if (d.kind) d.after = d.kind === "throttle" ? false : pickAfter(r.timing);
+    else if (r.denied !== undefined && roll(r.denied)) d.kind = "denied";
+    // A throttled or denied request was refused, never carried out: always "before".
+    if (d.kind) d.after = d.kind === "throttle" || d.kind === "denied" ? false : pickAfter(r.timing);
     if (roll(r.delay)) d.delayMs = r.delayMs ?? 200;
     return d;
   }
@@ -189,11 +192,15 @@ export async function startFaultProxy(target: string, config: FaultConfig = {}):
     });
   }
 
-  function sendError(res: http.ServerResponse, kind: "throttle" | "unavailable" | "internal"): void {
+  function sendError(res: http.ServerResponse, kind: "throttle" | "unavailable" | "internal" | "denied"): void {
     let status: number;
     let code: string;
     let message: string;
-    if (kind === "throttle") {
+    if (kind === "denied") {
+      status = 403;
+      code = "AccessDenied";
+      message = "User is not authorized to perform this action (injected by the fault proxy)";
+    } else if (kind === "throttle") {
       status = 400;
       code = rand() < 0.5 ? "ThrottlingException" : "RequestThrottled";
       message = "Rate exceeded (injected by the fault proxy)";

@@ -8,7 +8,7 @@ import { fromSqsMessage } from "../../src/core/envelope.js";
 import type { SqsContext } from "../../src/sqs/client.js";
 import { Holder } from "../../src/sqs/custody/holder.js";
 import { Journal, MoveJournal, moveState, readJournal, type JournalBinding } from "../../src/sqs/custody/journal.js";
-import { dedupIdFor, moveHeld, type MoveTarget } from "../../src/sqs/custody/mover.js";
+import { dedupIdFor, moveHeld, stoppedMoveOutcome, type MoveTarget } from "../../src/sqs/custody/mover.js";
 import type { Held } from "../../src/sqs/messages.js";
 
 const sqsMock = mockClient(SQSClient);
@@ -88,6 +88,39 @@ describe("moveHeld", () => {
     expect(recs.filter((r) => r.k === "sent").map((r) => r.id)).toEqual(["id-0", "id-2", "id-4"]);
     expect(recs.filter((r) => r.k === "deleted").flatMap((r) => r.ids as string[])).toEqual(["id-0", "id-2", "id-4"]);
     expect(recs.findIndex((r) => r.k === "deleted")).toBeGreaterThan(recs.findLastIndex((r) => r.k === "sent"));
+  });
+
+  test("a fatal error part-way: what was sent before it is deleted and counted, the rest stay and are counted, the error is rethrown", async () => {
+    // GIVEN a target that takes the first batch, then refuses every call (its policy changed)
+    let calls = 0;
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => {
+      calls += 1;
+      if (calls > 1) throw Object.assign(new Error("not authorized to SendMessage"), { name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 } });
+      return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `new-${e.Id}` })), Failed: [] };
+    });
+    okDeletes();
+    const file = path.join(dir, "fatal.journal");
+    const journal = journalAt(file);
+    const msgs = Array.from({ length: 25 }, (_, n) => held(n));
+    // WHEN 25 held messages (three batches) are moved
+    const err = await moveHeld(ctx(), holding(msgs), msgs, standard, journal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    journal.close();
+    // THEN the error comes back, carrying what was done
+    expect((err as Error).name).toBe("AccessDenied");
+    const done = stoppedMoveOutcome(err)!;
+    // the first batch is out of the DLQ (else it would sit in both queues, a copy nobody reported)
+    expect(done.moved.map((m) => m.messageId)).toEqual(msgs.slice(0, 10).map((m) => m.envelope.messageId));
+    const deleted = sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => e.ReceiptHandle));
+    expect(deleted.sort()).toEqual(msgs.slice(0, 10).map((m) => m.receiptHandle).sort());
+    // and the other 15 are counted as not sent, with the error's code
+    expect(done.sendFailed.map((f) => f.held.envelope.messageId)).toEqual(msgs.slice(10).map((m) => m.envelope.messageId));
+    expect(new Set(done.sendFailed.map((f) => f.code))).toEqual(new Set(["AccessDenied"]));
+    // and the journal says sent before deleted for exactly the first ten
+    const recs = readJournal(file)!.records;
+    expect(recs.filter((r) => r.k === "deleted").flatMap((r) => r.ids as string[]).sort()).toEqual(msgs.slice(0, 10).map((m) => m.envelope.messageId!).sort());
   });
 
   test("a send call that throws deletes nothing", async () => {

@@ -229,7 +229,11 @@ const idOfHeld = (h: Held) => h.envelope.messageId ?? h.receiptHandle;
  * (fsync), and only then deletes exactly those from the source through the holder
  * (newest receipt handle; a lapsed hold is reported, never deleted-as-done). Messages
  * the journal shows as sent by an earlier run are deleted without sending again.
- * Never throws for per-message failures; a fatal error (queue gone, access denied) is rethrown.
+ * Never throws for per-message failures. A fatal error (queue gone, access denied) stops
+ * the sending; what was confirmed sent before it is still made durable and deleted from
+ * the source (else it would sit in both queues, an unreported copy), the stopped batch and
+ * the rest are `sendFailed`, and the error is rethrown carrying that outcome
+ * (`stoppedMoveOutcome(err)`), so the caller's counts still add up.
  */
 export async function moveHeld(
   ctx: Pick<SqsContext, "client">,
@@ -248,9 +252,13 @@ export async function moveHeld(
     else toSend.push(h);
   }
   const failedGroups = opts.failedGroups ?? new Set<string>();
+  let fatal: { error: unknown } | undefined;
+  let tried = 0;
   for (const batch of packBatches(toSend, (h) => envelopeSize(h.envelope))) {
     const ids = batch.map(idOfHeld);
-    const r = await sendEntries(ctx, target.url, batch.map((h) => moveEntry(h.envelope, target)), {
+    let r: SendEntriesResult;
+    try {
+      r = await sendEntries(ctx, target.url, batch.map((h) => moveEntry(h.envelope, target)), {
       fifo: target.fifo,
       failedGroups,
       rate: opts.rate,
@@ -259,7 +267,15 @@ export async function moveHeld(
       // Before every attempt: if the process dies now, the next run knows these may be in the target.
       beforeCall: (idx) => journal.sending(target.url, idx.map((i) => ids[i]!)),
       onAmbiguous: (idx) => journal.ambiguous(idx.map((i) => ids[i]!)),
-    });
+      });
+    } catch (error) {
+      // This batch (journaled as "sending": a resume treats it as maybe sent) and every later one stay in the source.
+      fatal = { error };
+      const code = errorCode(error) || "Error";
+      for (const h of toSend.slice(tried)) out.sendFailed.push({ held: h, code, message: "not sent: the move stopped on this error" });
+      break;
+    }
+    tried += batch.length;
     out.ambiguous += r.ambiguous;
     out.outOfOrder += r.outOfOrder;
     journal.sent(r.sent.map((s) => ({ id: ids[s.index]!, to: target.url, tid: s.messageId })));
@@ -270,9 +286,14 @@ export async function moveHeld(
     for (const f of r.failed) out.sendFailed.push({ held: batch[f.entry]!, code: f.code, message: f.message });
     for (const i of r.notTried) out.sendFailed.push({ held: batch[i]!, code: "NotTried", message: "interrupted before it was tried again" });
   }
-  if (toDelete.size === 0) return out;
+  if (toDelete.size === 0) return stopOn(fatal, out);
   // The sends must be on disk before the deletes that depend on them.
-  await journal.durable();
+  try {
+    await journal.durable();
+  } catch (err) {
+    // Not durable: delete nothing (a message in both queues is a duplicate, never a loss).
+    throw fatal ? fatal.error : err;
+  }
   const del = await holder.delete([...toDelete.keys()]);
   journal.deleted(del.deleted);
   for (const id of del.deleted) {
@@ -282,5 +303,19 @@ export async function moveHeld(
   }
   for (const id of del.lapsed) out.lapsed.push(toDelete.get(id)!.held);
   for (const f of del.failed) out.deleteFailed.push({ held: toDelete.get(f.id)!.held, code: f.code, message: "the delete from the source failed" });
-  return out;
+  return stopOn(fatal, out);
+}
+
+const STOPPED_OUTCOME = Symbol("sqsctl.moveOutcome");
+
+/** Returns the outcome, or, when a fatal error stopped the move, rethrows that error carrying it. */
+function stopOn(fatal: { error: unknown } | undefined, out: MoveOutcome): MoveOutcome {
+  if (!fatal) return out;
+  if (fatal.error !== null && typeof fatal.error === "object") Object.defineProperty(fatal.error, STOPPED_OUTCOME, { value: out, configurable: true });
+  throw fatal.error;
+}
+
+/** What a move that `moveHeld` rethrew a fatal error from had done before it (moved, sendFailed, ...), if anything. */
+export function stoppedMoveOutcome(err: unknown): MoveOutcome | undefined {
+  return err !== null && typeof err === "object" ? (err as { [STOPPED_OUTCOME]?: MoveOutcome })[STOPPED_OUTCOME] : undefined;
 }

@@ -3,7 +3,7 @@ import type { SqsContext } from "../client.js";
 import type { Held } from "../messages.js";
 import { Holder } from "../custody/holder.js";
 import type { MoveJournal } from "../custody/journal.js";
-import { moveHeld, type MoveFailure, type MoveOutcome, type MoveTarget } from "../custody/mover.js";
+import { moveHeld, stoppedMoveOutcome, type MoveFailure, type MoveOutcome, type MoveTarget } from "../custody/mover.js";
 import { RateLimiter, runPool, sleep, type ConcurrencyControl } from "../custody/pool.js";
 import { DEFAULT_RECEIVERS, receiveInto, type LoopEnd } from "../custody/receive-loop.js";
 import type { ForeignJournals } from "./foreign.js";
@@ -247,12 +247,20 @@ class Run {
       await this.opts.foreign?.refresh(held);
       const groups = this.failedGroups.get(target.url) ?? new Set<string>();
       this.failedGroups.set(target.url, groups);
-      const out = await moveHeld(this.ctx, this.holder, held, target, this.opts.journal, {
-        failedGroups: groups,
-        rate: this.rate,
-        control: typeof this.opts.concurrency === "object" ? this.opts.concurrency : undefined,
-        signal: this.opts.signal,
-      });
+      let out: MoveOutcome;
+      try {
+        out = await moveHeld(this.ctx, this.holder, held, target, this.opts.journal, {
+          failedGroups: groups,
+          rate: this.rate,
+          control: typeof this.opts.concurrency === "object" ? this.opts.concurrency : undefined,
+          signal: this.opts.signal,
+        });
+      } catch (err) {
+        // A fatal error: what this call moved before it, and what it left, still count in the summary.
+        const done = stoppedMoveOutcome(err);
+        if (done) this.account(target, done);
+        throw err;
+      }
       this.account(target, out);
     }
   }
