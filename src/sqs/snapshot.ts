@@ -45,6 +45,8 @@ export interface Snapshot {
   ended: "limit" | "empty" | "interrupted" | "stalled" | "overlimit";
   /** Why the scan did not see everything (FIFO groups blocked, messages in flight elsewhere), or undefined. */
   partial: string | undefined;
+  /** The queue's counts (GetQueueAttributes' answer, and when it was asked) as the end rule read them to end the scan, with every message still held; undefined when the scan ended otherwise (limit, interrupt). */
+  counts: { at: number; attributes: Record<string, string> } | undefined;
   /** Every message the snapshot holds, matching or not: custody data only (lean), the bodies are in `messages`. */
   held: Holder;
   /** Makes every held message visible again. Idempotent; call it in a finally. */
@@ -104,6 +106,7 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
     scanned,
     ended,
     partial: ended === "limit" || ended === "interrupted" ? undefined : partialReason(end, fifo),
+    counts: full() ? undefined : end.finalCounts,
     held,
     release: () => held.close(),
   };
