@@ -4,12 +4,12 @@ import { durationFlag } from "../../core/duration.js";
 import { compileExpression } from "../../core/filter.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
-import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
+import { InterruptedError, UsageError } from "../../errors.js";
 import { findDeadLetterSourceNames } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { ReleaseOutcome } from "../../sqs/custody/holder.js";
 import { inFlightLimitOf } from "../../sqs/custody/read-info.js";
-import { takeSnapshot } from "../../sqs/snapshot.js";
+import { partialFailure, takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { guardedFilter } from "../reading.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
@@ -198,9 +198,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     ui.warn(`${plural(released.keptExhausted, "message")} used all ${ownPolicy?.maxReceiveCount} receives: kept hidden (not released early); the next receive moves them on.`);
   }
   if (snap.ended === "interrupted") throw new InterruptedError("Interrupted: the scan stopped early; everything it held was released.");
-  if (snap.partial || snap.ended === "stalled") {
-    throw new PartialFailure(`partial scan of ${dlq.name}: ${plural(snap.scanned, "message")} looked at, but ${snap.partial ?? "the DLQ still counts messages no receive returned"}.`);
-  }
+  const partial = partialFailure(snap, "scan", dlq.name);
+  if (partial) throw partial;
 }
 
 function output(
