@@ -6,12 +6,22 @@
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 
-export async function startDelayProxy(target, delayMs, port = 0) {
+// onCall(record), if given, gets each call as it ends: { action (the X-Amz-Target's operation),
+// at (ms, performance.now() when the request arrived), end (when its answer was sent), status,
+// bytes (answer size) } — bench/timeline.mjs draws a run from these.
+export async function startDelayProxy(target, delayMs, port = 0, onCall = undefined) {
   const t = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   let calls = 0;
   const server = http.createServer((req, res) => {
     calls += 1;
+    const at = performance.now();
+    if (onCall) {
+      let bytes = 0;
+      const write = res.write.bind(res);
+      res.write = (c, ...rest) => ((bytes += c?.length ?? 0), write(c, ...rest));
+      res.on("finish", () => onCall({ action: String(req.headers["x-amz-target"] ?? req.method).split(".").at(-1), at, end: performance.now(), status: res.statusCode, bytes }));
+    }
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {

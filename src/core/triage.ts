@@ -77,19 +77,30 @@ interface GroupState {
 }
 
 const MINUTE = 60_000;
+/** Where a message that names no source queue is counted until result() names it (the DLQ's sources may be known only later). */
+const UNNAMED_SOURCE = "\u0000";
 
 export class TriageAggregator {
   private readonly groups = new Map<string, GroupState>();
   private readonly groupBy: CompiledExpression | undefined;
-  private readonly fallbackSource: string;
+  private fallbackSource: string;
   private readonly sampleChars: number;
   private added = 0;
 
   constructor(opts: TriageOptions = {}) {
     this.groupBy = opts.groupBy;
-    const known = opts.knownSources ?? [];
-    this.fallbackSource = known.length === 1 ? known[0]! : "(unknown)";
+    this.fallbackSource = "(unknown)";
+    this.knowSources(opts.knownSources ?? []);
     this.sampleChars = opts.sampleChars ?? SAMPLE_BODY_CHARS;
+  }
+
+  /**
+   * The DLQ's source queues (the knownSources option), also after messages were added: dlq
+   * inspect reads them beside its scan. Messages that name no source count for the only
+   * source, or as "(unknown)".
+   */
+  knowSources(known: string[]): void {
+    this.fallbackSource = known.length === 1 ? known[0]! : "(unknown)";
   }
 
   get total(): number {
@@ -138,7 +149,7 @@ export class TriageAggregator {
       g.firstRecv = Math.min(g.firstRecv, recv);
       g.lastRecv = Math.max(g.lastRecv, recv);
     }
-    const src = env.sourceQueueArn ? nameOf(env.sourceQueueArn) : this.fallbackSource;
+    const src = env.sourceQueueArn ? nameOf(env.sourceQueueArn) : UNNAMED_SOURCE;
     g.sources.set(src, (g.sources.get(src) ?? 0) + 1);
     if (env.receiveCount !== undefined) g.receiveCounts.set(env.receiveCount, (g.receiveCounts.get(env.receiveCount) ?? 0) + 1);
   }
@@ -156,7 +167,7 @@ export class TriageAggregator {
           firstSeen: Number.isFinite(g.firstSent) ? iso(g.firstSent) : null,
           lastSeen: Number.isFinite(g.lastSent) ? iso(g.lastSent) : null,
           firstReceived: Number.isFinite(g.firstRecv) ? { first: iso(g.firstRecv), last: iso(g.lastRecv) } : null,
-          sources: Object.fromEntries([...g.sources.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+          sources: Object.fromEntries([...this.namedSources(g.sources)].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
           receiveCount: counts.length
             ? { min: counts[0]!, max: counts.at(-1)!, distribution: Object.fromEntries(counts.map((c) => [String(c), g.receiveCounts.get(c)!])) }
             : null,
@@ -164,6 +175,16 @@ export class TriageAggregator {
           sample: g.sample,
         };
       });
+  }
+
+  /** A group's source counts with the unnamed ones under the fallback source. */
+  private namedSources(sources: Map<string, number>): Map<string, number> {
+    const unnamed = sources.get(UNNAMED_SOURCE);
+    if (unnamed === undefined) return sources;
+    const out = new Map(sources);
+    out.delete(UNNAMED_SOURCE);
+    out.set(this.fallbackSource, (out.get(this.fallbackSource) ?? 0) + unnamed);
+    return out;
   }
 
   /**

@@ -36,3 +36,13 @@ export async function findDeadLetterSources(
     .filter((q) => q.redrivePolicy?.deadLetterTargetArn === dlq.arn)
     .map((q) => ({ name: q.name, url: q.url, arn: q.arn, maxReceiveCount: q.redrivePolicy!.maxReceiveCount }));
 }
+
+/**
+ * Only the names of `dlq`'s source queues: one ListDeadLetterSourceQueues where the server
+ * has it (findDeadLetterSources also reads each source's attributes, one call a source).
+ */
+export async function findDeadLetterSourceNames(ctx: SqsContext, dlq: { url: string; arn: string }): Promise<string[]> {
+  const urls = await listDeadLetterSources(ctx, dlq.url);
+  if (!urls) return (await findDeadLetterSources(ctx, dlq, await describeQueues(ctx))).map((s) => s.name);
+  return urls.map((u) => nameOf(u)).sort(compareNames);
+}

@@ -1,4 +1,6 @@
 import type { Envelope } from "../core/envelope.js";
+import { plural } from "../core/text.js";
+import { PartialFailure } from "../errors.js";
 import type { SqsContext } from "./client.js";
 import { Holder, type ReleaseOutcome } from "./custody/holder.js";
 import { partialReason } from "./custody/read-info.js";
@@ -43,8 +45,10 @@ export interface Snapshot {
   scanned: number;
   /** Why the scan ended (the receive loop's end rule: custody/receive-loop.ts). */
   ended: "limit" | "empty" | "interrupted" | "stalled" | "overlimit";
-  /** Why the scan did not see everything (FIFO groups blocked, messages in flight elsewhere), or undefined. */
+  /** Why the scan did not see everything (FIFO groups blocked, messages in flight elsewhere, stalled, SQS's in-flight limit), or undefined (see snapshotPartial). */
   partial: string | undefined;
+  /** The queue's counts (GetQueueAttributes' answer, and when it was asked) as the end rule read them to end the scan, with every message still held; undefined when the scan ended otherwise (limit, interrupt). */
+  counts: { at: number; attributes: Record<string, string> } | undefined;
   /** Every message the snapshot holds, matching or not: custody data only (lean), the bodies are in `messages`. */
   held: Holder;
   /** Makes every held message visible again. Idempotent; call it in a finally. */
@@ -103,10 +107,27 @@ export async function takeSnapshot(ctx: SqsContext, url: string, opts: SnapshotO
     matched,
     scanned,
     ended,
-    partial: ended === "limit" || ended === "interrupted" ? undefined : partialReason(end, fifo),
+    partial: snapshotPartial(ended, end, fifo),
+    counts: full() ? undefined : end.finalCounts,
     held,
     release: () => held.close(),
   };
+}
+
+/**
+ * Why a snapshot did not see every message, or undefined: it saw them all, or it stopped on
+ * purpose (its limit, an interrupt: those say so themselves). The one "partial" of every
+ * snapshot (dlq inspect, a redrive --dry-run): partialReason's, and a stall it could not
+ * put a number on still says so.
+ */
+export function snapshotPartial(ended: Snapshot["ended"], end: LoopEnd, fifo: boolean): string | undefined {
+  if (ended === "limit" || ended === "interrupted") return undefined;
+  return partialReason(end, fifo) ?? (ended === "stalled" ? "the DLQ still counts messages no receive returned" : undefined);
+}
+
+/** A partial snapshot's error (exit 1): "partial WHAT of QUEUE: N messages looked at, but WHY.", or undefined when it is not partial. */
+export function partialFailure(snap: Pick<Snapshot, "partial" | "scanned">, what: string, queue: string): PartialFailure | undefined {
+  return snap.partial === undefined ? undefined : new PartialFailure(`partial ${what} of ${queue}: ${plural(snap.scanned, "message")} looked at, but ${snap.partial}.`);
 }
 
 /** Takes a snapshot, runs `fn` on it, and releases it whatever happens. */

@@ -135,6 +135,40 @@ describe("receiveInto end rule", () => {
   });
 });
 
+describe("receiveInto's final counts (a caller's count after its scan, without one more call)", () => {
+  test("the count that ended the loop is handed back, read with everything still held; not asked again", async () => {
+    sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [msg("a"), msg("b")] }).resolves({ Messages: [] });
+    sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "2", ApproximateNumberOfMessagesDelayed: "1" } });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    const before = Date.now();
+    await drain(holder, { untilEmpty: true, waitSeconds: 1, end });
+    expect(end.reason).toBe("empty");
+    // THEN the counts are the end check's answer (the delayed ones too: a total needs them), asked once
+    expect(end.finalCounts?.attributes).toEqual({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "2", ApproximateNumberOfMessagesDelayed: "1" });
+    expect(end.finalCounts!.at).toBeGreaterThanOrEqual(before);
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)[0]!.args[0].input.AttributeNames).toContain("ApproximateNumberOfMessagesDelayed");
+    // AND both messages were still held when it was read (nothing released before the caller's close)
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)).toHaveLength(0);
+    expect(holder.size).toBe(2);
+    await holder.close();
+  });
+
+  test("none when the loop ended otherwise (max), nor from a check that did not end it", async () => {
+    // GIVEN a check that sees a visible message (not the end), then messages, then max
+    sqsMock.on(ReceiveMessageCommand).resolvesOnce({ Messages: [] }).resolvesOnce({ Messages: [] }).resolves({ Messages: [msg("a"), msg("b")] });
+    sqsMock.on(GetQueueAttributesCommand).resolves(counts(2));
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    const end: LoopEnd = {};
+    await drain(holder, { untilEmpty: true, waitSeconds: 1, max: 2, end });
+    expect(sqsMock.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+    expect(end.reason).toBe("max");
+    expect(end.finalCounts).toBeUndefined();
+    await holder.close();
+  });
+});
+
 describe("receiveInto stopping", () => {
   test("stops at max, asking each receive for no more than is left", async () => {
     sqsMock.on(ReceiveMessageCommand).callsFake((input: { MaxNumberOfMessages: number }) => ({

@@ -12,7 +12,8 @@ import type { SqsContext } from "../../src/sqs/client.js";
 import { Holder } from "../../src/sqs/custody/holder.js";
 import { MoveJournal, moveState } from "../../src/sqs/custody/journal.js";
 import { runManualRedrive } from "../../src/sqs/redrive/manual.js";
-import { takeSnapshot } from "../../src/sqs/snapshot.js";
+import { partialFailure, snapshotPartial, takeSnapshot } from "../../src/sqs/snapshot.js";
+import { PartialFailure } from "../../src/errors.js";
 import { compileExpression, compileFilter } from "../../src/core/filter.js";
 import { TriageAggregator } from "../../src/core/triage.js";
 import type { Envelope } from "../../src/core/envelope.js";
@@ -48,6 +49,30 @@ describe("takeSnapshot", () => {
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
     const entries = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries!);
     expect(entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]).sort()).toEqual([["h1-again", 0], ["h2", 0], ["h3", 0]]);
+  });
+});
+
+describe("snapshotPartial and partialFailure (dlq inspect and a redrive --dry-run say partial the same way)", () => {
+  test("a snapshot stopped on purpose is not partial; one that saw less than the queue holds says why, exit 1", () => {
+    // Stopped by its limit or an interrupt: not partial, whatever the counts said (those say so themselves)
+    expect(snapshotPartial("limit", { reason: "max", visible: 5 }, false)).toBeUndefined();
+    expect(snapshotPartial("interrupted", { reason: "aborted", inFlightElsewhere: 3 }, false)).toBeUndefined();
+    // Empty and nothing elsewhere: complete
+    expect(snapshotPartial("empty", { reason: "empty", visible: 0, inFlightElsewhere: 0 }, false)).toBeUndefined();
+    // Empty, but messages in flight elsewhere were not seen
+    expect(snapshotPartial("empty", { reason: "empty", visible: 0, inFlightElsewhere: 2 }, false)).toMatch(/about 2 messages were in flight elsewhere/);
+    // Stalled: the visible messages no receive returned; FIFO says why
+    expect(snapshotPartial("stalled", { reason: "stalled", visible: 4 }, false)).toMatch(/^4 messages the queue counts as visible were never returned/);
+    expect(snapshotPartial("stalled", { reason: "stalled", visible: 4 }, true)).toMatch(/on a FIFO queue/);
+    // Stalled with no number to give: still partial, never complete
+    expect(snapshotPartial("stalled", { reason: "stalled" }, false)).toBe("the DLQ still counts messages no receive returned");
+    // SQS's in-flight limit
+    expect(snapshotPartial("overlimit", { reason: "overlimit", received: 7 }, false)).toMatch(/^stopped at SQS's in-flight limit after 7 messages/);
+
+    expect(partialFailure({ partial: undefined, scanned: 3 }, "scan", "orders-dlq")).toBeUndefined();
+    const e = partialFailure({ partial: "the DLQ still counts messages no receive returned", scanned: 1 }, "dry run", "orders-dlq");
+    expect(e).toBeInstanceOf(PartialFailure);
+    expect(e!.message).toBe("partial dry run of orders-dlq: 1 message looked at, but the DLQ still counts messages no receive returned.");
   });
 });
 

@@ -58,6 +58,22 @@ describe("TriageAggregator", () => {
     expect(agg.result()).toMatchObject([{ key: ALL_KEY, count: 2, sources: { "(unknown)": 2 } }]);
   });
 
+  test("sources known only after messages were added (dlq inspect reads them beside its scan) still name the messages that name none", () => {
+    // GIVEN an aggregator fed before the DLQ's sources are known
+    const agg = new TriageAggregator({ groupBy: compileExpression("json.errorType", "--group-by") });
+    agg.add(env(1, 0, { errorType: "Timeout" }));
+    agg.add(env(2, 1, { errorType: "Timeout" }, { sourceQueueArn: "arn:aws:sqs:us-east-1:123456789012:orders" }));
+    agg.add(env(3, 2, { errorType: "Invalid" }, { sourceQueueArn: "arn:aws:sqs:us-east-1:123456789012:payments" }));
+    expect(agg.result().map((g) => g.sources)).toEqual([{ "(unknown)": 1, orders: 1 }, { payments: 1 }]);
+    // WHEN they turn out to be one queue
+    agg.knowSources(["orders"]);
+    // THEN the unnamed message counts for it, merged with the one that named it
+    expect(agg.result().map((g) => g.sources)).toEqual([{ orders: 2 }, { payments: 1 }]);
+    // AND with several, it is (unknown), as when they were known from the start
+    agg.knowSources(["orders", "payments"]);
+    expect(agg.result()[0]!.sources).toEqual({ "(unknown)": 1, orders: 1 });
+  });
+
   test("keeps only a shortened sample body, never splitting a surrogate pair", () => {
     const agg = new TriageAggregator({ sampleChars: 10 });
     agg.add({ messageId: "x", body: `123456789\u{1F600}tail` });

@@ -4,12 +4,12 @@ import { durationFlag } from "../../core/duration.js";
 import { compileExpression } from "../../core/filter.js";
 import { nameOf } from "../../core/queue-ref.js";
 import { parseRedrivePolicy } from "../../core/redrive-policy.js";
-import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
-import { findDeadLetterSources } from "../../sqs/dlq-sources.js";
+import { InterruptedError, UsageError } from "../../errors.js";
+import { findDeadLetterSourceNames } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
 import type { ReleaseOutcome } from "../../sqs/custody/holder.js";
 import { inFlightLimitOf } from "../../sqs/custody/read-info.js";
-import { takeSnapshot } from "../../sqs/snapshot.js";
+import { partialFailure, takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { guardedFilter } from "../reading.js";
 import { plural, positiveInt, printMessages, progress, when } from "./render.js";
@@ -71,9 +71,9 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   const limit = plan.sample ?? (opts.all ? undefined : (limitFlag ?? (groupBy ? undefined : 100)));
 
   const sqs = await ctx.sqs();
-  const dlq = await resolveQueue(sqs, ref!, "DLQ");
-  // The sources are read beside the DLQ's own attributes (both read-only): one call's latency less before the scan.
-  const [attrs, sourceList] = await Promise.all([getQueueAttributes(sqs, dlq.url, ["All"], ref), findDeadLetterSources(sqs, dlq)]);
+  // The DLQ's attributes come with its lookup (one call): the guard below needs them before any receive.
+  const dlq = await resolveQueue(sqs, ref!, "DLQ", ["All"]);
+  const attrs = dlq.attributes;
   const countedBefore: triage.QueueCounts = { at: Date.now(), attributes: attrs };
   const before = Number(attrs.ApproximateNumberOfMessages ?? 0);
   const ownPolicy = parseRedrivePolicy(attrs.RedrivePolicy);
@@ -91,14 +91,23 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     );
   }
   if (dlq.fifo) ui.info("FIFO: while a message is held, later messages of its group are not returned, so only the first message of each group may be seen.");
-  const sources = sourceList.map((s) => s.name);
+  // The source queues only name the messages that do not name their own, so they are read
+  // beside the scan, not before it. If that read fails, the scan stops, everything it held
+  // is released, and that error is the command's.
+  const sourcesFailed = new AbortController();
+  let sourcesError: { err: unknown } | undefined;
+  const sourcesRead = findDeadLetterSourceNames(sqs, dlq).catch((err: unknown) => {
+    sourcesError = { err };
+    sourcesFailed.abort();
+    return [] as string[];
+  });
 
   // A group-by needs counts, not bodies: unless --save wants every message, each envelope
   // is counted as it arrives and the holder keeps lean records (no body), so memory does
   // not grow with the bodies of a large DLQ. Output never lists messages with --group-by.
   const streaming = groupBy !== undefined && !opts.save;
-  const summaryAgg = new TriageAggregator({ knownSources: sources });
-  const groupAgg = new TriageAggregator({ groupBy, knownSources: sources });
+  const summaryAgg = new TriageAggregator();
+  const groupAgg = new TriageAggregator({ groupBy });
   const sampleFilter = plan.sample !== undefined ? filter : undefined;
   const onMatch = streaming
     ? (env: Envelope) => {
@@ -116,7 +125,7 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     visibilitySeconds: hold,
     fifo: dlq.fifo,
     maxReceiveCount: ownPolicy?.maxReceiveCount,
-    signal: ctx.signal,
+    signal: AbortSignal.any([ctx.signal, sourcesFailed.signal]),
     // At SQS's in-flight limit the scan ends there and reports a partial result (exit 1).
     endAtInFlightLimit: true,
     inFlightLimit: inFlightLimitOf(ctx.io.env, dlq.fifo),
@@ -127,20 +136,30 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
   let releasing: Promise<ReleaseOutcome> | undefined;
   try {
     spin.stop();
+    const sources = await sourcesRead;
+    if (sourcesError) throw sourcesError.err;
+    summaryAgg.knowSources(sources);
+    groupAgg.knowSources(sources);
     const looked = snap.messages.map((h) => h.envelope);
     const messages = plan.sample !== undefined && filter ? looked.filter(filter) : looked;
     const complete = snap.ended === "empty" && snap.partial === undefined;
     const summary = streaming ? summaryFrom(dlq.name, summaryAgg, snap.scanned, complete) : summarise(dlq.name, messages, snap.scanned, complete, sources);
     // Triage insight (issue 14): groups, timeline, growth, report, from the snapshot's envelopes.
-    // Interrupted: no further call before the release (the second count is skipped).
-    // The release starts right behind the second count (the total it reads holds still while
-    // held messages turn visible), so the scan's end does not wait one more call for it.
+    // The total after the scan (growth during it) is read while everything is still held, so
+    // it holds still: the end rule's own count when it ended the scan (the release starts at
+    // once), otherwise one more count, with the release right behind it. Interrupted: no
+    // further call before the release.
     let countedAfter: triage.QueueCounts | undefined;
     if (!ctx.signal.aborted) {
-      const at = Date.now();
-      const counting = getQueueAttributes(sqs, dlq.url, ["All"]);
-      releasing = snap.release();
-      countedAfter = { at, attributes: await counting };
+      if (snap.counts) {
+        countedAfter = snap.counts;
+        releasing = snap.release();
+      } else {
+        const at = Date.now();
+        const counting = getQueueAttributes(sqs, dlq.url, ["All"]);
+        releasing = snap.release();
+        countedAfter = { at, attributes: await counting };
+      }
     }
     const growth = triage.growthOf(ctx, sqs.endpoint, attrs.QueueArn ?? dlq.url, countedBefore, countedAfter);
     const shape = {
@@ -179,9 +198,8 @@ export default async function inspect(ctx: CommandContext, [ref]: string[], opts
     ui.warn(`${plural(released.keptExhausted, "message")} used all ${ownPolicy?.maxReceiveCount} receives: kept hidden (not released early); the next receive moves them on.`);
   }
   if (snap.ended === "interrupted") throw new InterruptedError("Interrupted: the scan stopped early; everything it held was released.");
-  if (snap.partial || snap.ended === "stalled") {
-    throw new PartialFailure(`partial scan of ${dlq.name}: ${plural(snap.scanned, "message")} looked at, but ${snap.partial ?? "the DLQ still counts messages no receive returned"}.`);
-  }
+  const partial = partialFailure(snap, "scan", dlq.name);
+  if (partial) throw partial;
 }
 
 function output(

@@ -1,13 +1,13 @@
 import { durationFlag } from "../../core/duration.js";
 import type { Envelope } from "../../core/envelope.js";
 import { compileFilter } from "../../core/filter.js";
-import { InterruptedError, PartialFailure, UsageError } from "../../errors.js";
+import { InterruptedError, UsageError } from "../../errors.js";
 import { AdaptiveConcurrency } from "../../sqs/custody/adaptive.js";
 import { findDeadLetterSources, type DeadLetterSource } from "../../sqs/dlq-sources.js";
 import { getQueueAttributes, resolveQueue, type QueueHandle } from "../../sqs/queues.js";
 import { listMoveTasks } from "../../sqs/redrive/native.js";
 import { inFlightLimitOf } from "../../sqs/custody/read-info.js";
-import { takeSnapshot } from "../../sqs/snapshot.js";
+import { partialFailure, takeSnapshot } from "../../sqs/snapshot.js";
 import type { CommandContext } from "../context.js";
 import { runNative } from "./native-run.js";
 import { plural, positiveInt, printMessages } from "./render.js";
@@ -150,7 +150,7 @@ async function dryRun(
     inFlightLimit: inFlightLimitOf(ctx.io.env, dlq.fifo),
   });
   // A scan that did not see every message gives a lower bound, and says so (exit 1).
-  const partial = snap.ended === "limit" || snap.ended === "interrupted" ? undefined : (snap.partial ?? (snap.ended === "stalled" ? "the DLQ still counts messages no receive returned" : undefined));
+  const partial = snap.partial;
   try {
     const messages = listAll ? snap.messages.map((h) => h.envelope) : preview;
     if (ui.format === "json") {
@@ -177,5 +177,6 @@ async function dryRun(
     await snap.release();
   }
   if (snap.ended === "interrupted") throw new InterruptedError();
-  if (partial) throw new PartialFailure(`partial dry run of ${dlq.name}: ${plural(snap.scanned, "message")} looked at, but ${partial}.`);
+  const failure = partialFailure(snap, "dry run", dlq.name);
+  if (failure) throw failure;
 }

@@ -94,6 +94,13 @@ export interface LoopEnd {
   countsHoldsAsVisible?: boolean;
   /** Messages new to the holder that the loop yielded. */
   received?: number;
+  /**
+   * The queue's counts as read by the end check that ended the loop (empty, stalled, or the
+   * in-flight limit seen in them), with everything the loop received still held, and when
+   * it was asked: a caller that wants the queue's total after its scan (dlq inspect's
+   * growth) uses these instead of one more call.
+   */
+  finalCounts?: { at: number; attributes: Record<string, string> };
 }
 
 /** A receive met SQS's in-flight limit (OverLimit) and the caller did not ask to end there. Exit 1. */
@@ -173,8 +180,11 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     return true;
   };
 
+  let lastCounts: LoopEnd["finalCounts"];
   const readCounts = async () => {
-    const a = await getQueueAttributes(ctx, url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], opts.label);
+    const at = Date.now();
+    const a = await getQueueAttributes(ctx, url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"], opts.label);
+    lastCounts = { at, attributes: a };
     const counts = ownHoldsInCounts(Number(a.ApproximateNumberOfMessages ?? 0), Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), holder.size, holder.opts.fifo);
     end.visible = counts.visible;
     end.inFlightElsewhere = counts.inFlightElsewhere;
@@ -195,6 +205,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     // no receive returns, and the queue about full of messages in flight.
     if (end.visible! > 0 && holder.size + end.inFlightElsewhere! >= 0.9 * inFlightLimit) {
       atInFlightLimit();
+      end.finalCounts = lastCounts;
       return;
     }
     // Something left the holder since the last check (deleted, released): that is progress.
@@ -204,6 +215,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     if (end.visible === 0 && (!end.countsHoldsAsVisible || emptyBySubtraction >= 2)) done ??= "empty";
     else if (end.visible !== 0 && checks >= stallChecks) done ??= "stalled";
     else empties = 0;
+    if (done) end.finalCounts = lastCounts;
   };
 
   try {
