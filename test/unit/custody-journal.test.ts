@@ -116,10 +116,37 @@ describe("journal format", () => {
       expect(asyncSpy).toHaveBeenCalledTimes(1);
       // the failure arrives on a later turn of the event loop
       await new Promise((resolve) => setImmediate(resolve));
-      expect(() => w.sent([1])).toThrow(/EIO/);
+      expect(() => w.started([2])).toThrow(/EIO/);
       await expect(j.durable()).rejects.toThrow(/EIO/);
     } finally {
       asyncSpy.mockRestore();
+    }
+  });
+
+  test("a confirmation rides with the next record's write; close() and durable() write one still waiting", async () => {
+    const file = path.join(dir, "later.journal");
+    const j = Journal.open(file, bind, {}, { fresh: true, fsyncMs: 60_000 });
+    const w = new SendJournal(j);
+    const writes = vi.spyOn(fs, "writeSync");
+    try {
+      w.started([1, 2]);
+      w.sent([1, 2]);
+      w.started([3]);
+      // B, then S + B in one write(2)
+      expect(writes).toHaveBeenCalledTimes(2);
+      expect(sendState(readJournal(file)!).confirmed.has(1)).toBe(true);
+      w.sent([3]);
+      expect(sendState(readJournal(file)!).confirmed.has(3)).toBe(false);
+      await j.durable();
+      expect(sendState(readJournal(file)!).confirmed.has(3)).toBe(true);
+      w.started([4]);
+      w.sent([4]);
+      j.close();
+      const s = sendState(readJournal(file)!);
+      expect([1, 2, 3, 4].every((n) => s.confirmed.has(n))).toBe(true);
+      expect(s.unknown.size).toBe(0);
+    } finally {
+      writes.mockRestore();
     }
   });
 

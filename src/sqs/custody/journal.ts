@@ -163,6 +163,8 @@ export class Journal {
   private dirty = false;
   /** A periodic fsync that failed: thrown by the next append, durable() or close(). */
   private syncError: unknown;
+  /** Records that may wait for the next write (appendLater). */
+  private later: JournalRecord[] = [];
   private lastSync = performance.now();
   private syncing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
@@ -204,9 +206,10 @@ export class Journal {
    * answers of every call in flight wait. fsyncMs 0 keeps a blocking fsync per record.
    */
   append(records: JournalRecord[]): void {
-    if (records.length === 0) return;
+    if (records.length === 0 && this.later.length === 0) return;
     this.rethrowSyncError();
-    fs.writeSync(this.fd, records.map(encodeRecord).join(""));
+    const all = this.later.length ? [...this.later.splice(0), ...records] : records;
+    fs.writeSync(this.fd, all.map(encodeRecord).join(""));
     this.dirty = true;
     if (this.fsyncMs === 0) this.syncNow();
     else if (!this.syncing && performance.now() - this.lastSync >= this.fsyncMs) {
@@ -214,6 +217,18 @@ export class Journal {
         this.syncError ??= err;
       });
     }
+  }
+
+  /**
+   * Records whose loss in a crash can only make a resume do more, never less (a
+   * confirmation: its lines then count as unknown, are sent again and reported as possible
+   * duplicates): they go out in the same write(2) as the next append, or with durable(),
+   * finish() or close(). In a bulk send the next batch's record follows at once, so this
+   * halves the writes without widening what a kill can cost.
+   */
+  appendLater(records: JournalRecord[]): void {
+    this.later.push(...records);
+    if (this.later.length >= 64) this.append([]);
   }
 
   /** Marks the run finished (a resume then does nothing). */
@@ -228,6 +243,7 @@ export class Journal {
    */
   durable(): Promise<void> {
     if (this.syncError !== undefined) return Promise.reject(this.syncError as Error);
+    if (this.later.length) this.append([]);
     if (!this.syncing) {
       this.syncing = this.fsyncAsync().finally(() => (this.syncing = undefined));
       return this.syncing;
@@ -254,6 +270,7 @@ export class Journal {
     if (this.fd < 0) return;
     const fd = this.fd;
     try {
+      this.append([]);
       this.syncNow();
     } finally {
       this.fd = -1;
@@ -354,8 +371,9 @@ export class SendJournal {
   started(lines: number[]): void {
     this.journal.append([{ k: "B", l: lines }]);
   }
+  /** Confirmed: written with the next record (appendLater); a lost S only re-sends and reports. */
   sent(lines: number[]): void {
-    this.journal.append([{ k: "S", l: lines }]);
+    this.journal.appendLater([{ k: "S", l: lines }]);
   }
   failed(lines: number[]): void {
     this.journal.append([{ k: "F", l: lines }]);
