@@ -29,12 +29,14 @@ export interface SendBatchOptions {
 export const DEFAULT_CONCURRENCY = 8;
 /**
  * Without --concurrency the level adapts while the run goes (custody/adaptive.ts). It
- * starts at 32: the raw loader's best at 25 ms a call, and within a few percent of the
- * best on loopback, where 4-32 are a plateau; it grows toward ADAPTIVE_MAX at higher
- * latency, halves on throttling, and settles lower when that is as fast.
- * Chosen by measurement (bench/RESULTS.md, "## speed").
+ * starts at 64: the raw loader's best at 25 ms a call (32 and 64 measure within a few
+ * percent there), and the controller keeps a doubling only when it pays x1.4, which a
+ * CPU-bound machine never shows, so a start at 32 stayed at 32 (0.86 of the raw loader
+ * against 0.93 from 64, same reps); on loopback 64 measured as fast as 32 (1.07 / 1.01).
+ * It grows toward ADAPTIVE_MAX at higher latency, halves on throttling, and settles lower
+ * when that is as fast. Chosen by measurement (bench/RESULTS.md, "2e").
  */
-export const ADAPTIVE_INITIAL = 32;
+export const ADAPTIVE_INITIAL = 64;
 export const ADAPTIVE_MAX = 128;
 
 export default async function sendBatch(ctx: CommandContext, [ref, file]: string[], opts: SendBatchOptions): Promise<void> {
