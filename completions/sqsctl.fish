@@ -435,7 +435,7 @@ complete -c sqsctl -n "__sqsctl_at 'send'" -l dedup-id -x -d 'FIFO: the deduplic
 
 # send-batch: options
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l raw -d 'each line is a message body (not JSON)'
-complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 32 up to 128)'
+complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 64 up to 128)'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l rate -x -d 'at most this many messages a second (default: as fast as SQS allows)'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l group-id -x -d 'FIFO: group for lines that have no groupId'
 complete -c sqsctl -n "__sqsctl_at 'send-batch'" -l failed-file -r -F -d 'write messages that still failed after retries here, as envelopes with "line" and "errorCode"'
@@ -468,7 +468,7 @@ complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait befor
 complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 16)'
 
 # import: options
-complete -c sqsctl -n "__sqsctl_at 'import'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 32 up to 128)'
+complete -c sqsctl -n "__sqsctl_at 'import'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 64 up to 128)'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l rate -x -d 'at most this many messages a second (default: as fast as SQS allows)'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l group-id -x -d 'FIFO: group for lines that have no groupId'
 complete -c sqsctl -n "__sqsctl_at 'import'" -l failed-file -r -F -d 'write messages that still failed after retries here, as envelopes with "line" and "errorCode"'

@@ -18,7 +18,7 @@ const SEND_BATCH_NOTES =
   `     against the queue's MaximumMessageSize, at most 10 attributes, FIFO group id).\n` +
   `     Any invalid line: each is listed as FILE:LINE: reason, nothing is sent, exit 2.\n` +
   `  2. Sends in batches of up to 10 messages / 1 MiB with --concurrency calls in flight\n` +
-  `     (by default as many as keep raising the throughput, from 32 up to 128, halved on throttling).\n` +
+  `     (by default as many as keep raising the throughput, from 64 up to 128, halved on throttling).\n` +
   `     Whole calls are retried by the SDK (throttling, 5xx, network: backoff with jitter);\n` +
   `     entries a batch reports as failed for a passing reason are tried again (one policy).\n` +
   `     FIFO: a group's batches go one at a time, in order; once a message of a group fails\n` +
@@ -91,7 +91,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
         );
     }
     cmd
-      .option("--concurrency <n>", "batch calls in flight at once, 1-256 (default: adapts while sending, from 32 up to 128)")
+      .option("--concurrency <n>", "batch calls in flight at once, 1-256 (default: adapts while sending, from 64 up to 128)")
       .option("--rate <msgs/s>", "at most this many messages a second (default: as fast as SQS allows)")
       .option("--group-id <id>", "FIFO: group for lines that have no groupId")
       .option("--failed-file <file>", "write messages that still failed after retries here, as envelopes with \"line\" and \"errorCode\"")

@@ -169,6 +169,47 @@ describe("send-batch", () => {
     expect(await counts(url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
+  // The file is validated while the queue is looked up, with rules that need no answer
+  // from the queue (input.ts provisionalRules); these check that the queue's own rules
+  // still decide, and that the order of errors is the same as a lookup-first run's.
+  test("a message over the largest size SQS allows but under nothing the queue sets is refused; one within a queue's raised limit is sent", async () => {
+    await createQueue("bulk-mid", { MaximumMessageSize: "4096" });
+    const file = join(dir, "mid.ndjson");
+    writeFileSync(file, [JSON.stringify({ body: "x".repeat(3000) }), JSON.stringify({ body: "small" })].join("\n"));
+    const r = await cli(["send-batch", "bulk-mid", file, "-o", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, failed: 0 });
+    const small = join(dir, "mid-too-big.ndjson");
+    writeFileSync(small, [JSON.stringify({ body: "y".repeat(5000) })].join("\n"));
+    const r2 = await cli(["send-batch", "bulk-mid", small]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/mid-too-big.ndjson:1: the message is .*over the queue's MaximumMessageSize of 4 KiB/);
+  });
+
+  test("a FIFO queue's rules apply to the early check: a line without a group is refused unless --group-id gives one", async () => {
+    const url = await createQueue("bulk-early.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" });
+    const file = join(dir, "early-fifo.ndjson");
+    writeFileSync(file, ['{"body": "a", "groupId": "g"}', '{"body": "b"}'].join("\n"));
+    const r = await cli(["send-batch", "bulk-early.fifo", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2: no groupId`);
+    expect(await counts(url)).toEqual({ visible: 0, inFlight: 0 });
+    const ok = await cli(["send-batch", "bulk-early.fifo", file, "--group-id", "g", "-o", "json"]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ sent: 2 });
+  });
+
+  test("an unknown queue and an unreadable or invalid file: the queue is what the error names, as before the file is read", async () => {
+    const bad = join(dir, "early-bad.ndjson");
+    writeFileSync(bad, "not json\n");
+    for (const file of [join(dir, "no-such-file.ndjson"), bad]) {
+      const r = await cli(["send-batch", "bulk-nope", file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/Queue "bulk-nope" does not exist/);
+      expect(r.stderr).not.toMatch(/Unhandled|at .*\.js:\d+/);
+    }
+  });
+
   test("entries the server rejects go to --failed-file with line and code; exit 1; --resume retries only them", async () => {
     const url = await createQueue("bulk-partial");
     const file = join(dir, "partial.ndjson");

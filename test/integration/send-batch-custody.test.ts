@@ -125,3 +125,54 @@ describe("send-batch journal (issue 15 #5, #8, #9)", () => {
     expect(existsSync(spoolDir) ? readdirSync(spoolDir) : []).toEqual([]);
   });
 });
+
+describe("send-batch without --concurrency (issue 13: throughput at a real region's latency)", () => {
+  test("the adaptive level starts at 64: 64 batch calls are in flight before the first is answered", async () => {
+    // GIVEN a gate in front of the server that holds every SendMessageBatch until 64 are
+    // waiting (or, so an old build cannot hang the test, until 10 s pass), then lets all go
+    await createQueue("adaptive-start");
+    const http = await import("node:http");
+    const target = new URL(server.endpoint);
+    const held: Array<() => void> = [];
+    let atRelease: number | undefined;
+    const release = () => {
+      atRelease ??= held.length;
+      for (const go of held.splice(0)) go();
+    };
+    const fallback = setTimeout(release, 10_000);
+    const gate = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const forward = () => {
+          const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          });
+          up.on("error", () => res.destroy());
+          up.end(Buffer.concat(chunks));
+        };
+        const isSend = String(req.headers["x-amz-target"] ?? "").endsWith("SendMessageBatch");
+        if (!isSend || atRelease !== undefined) return forward();
+        held.push(forward);
+        if (held.length >= 64) release();
+      });
+    });
+    await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
+    try {
+      const file = join(dir, "adaptive-start.ndjson");
+      writeFileSync(file, lines(2000));
+      // WHEN 200 batches are sent through it with no tuning flag
+      const port = (gate.address() as import("node:net").AddressInfo).port;
+      const r = await runCli(["send-batch", "adaptive-start", file, "--no-journal", "-o", "json"], { env: { ...env(), AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${port}` }, timeoutMs: 60_000 });
+      // THEN all are sent, and 64 calls were in flight at once before any answer
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2000, failed: 0 });
+      expect(atRelease).toBe(64);
+    } finally {
+      clearTimeout(fallback);
+      gate.closeAllConnections();
+      await new Promise((resolve) => gate.close(resolve));
+    }
+  });
+});

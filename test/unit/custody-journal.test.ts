@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import {
   bindingMismatch,
   findUnfinishedMove,
@@ -76,6 +76,78 @@ describe("journal format", () => {
     expect(bindingMismatch(bind, bind)).toBe("");
     expect(bindingMismatch({ ...bind, endpoint: "http://127.0.0.1:9999" }, bind)).toContain("endpoint http://127.0.0.1:9999");
     expect(bindingMismatch({ ...bind, account: "1" }, bind)).toContain("account 1");
+  });
+
+  test("the periodic fsync runs in the background: append never blocks on fsyncSync, close() fsyncs before it returns", async () => {
+    const syncSpy = vi.spyOn(fs, "fsyncSync");
+    const asyncSpy = vi.spyOn(fs, "fsync");
+    try {
+      // GIVEN a journal whose fsync period has passed (1 ms; wait on the clock, not a sleep)
+      const file = path.join(dir, "bg.journal");
+      const j = Journal.open(file, bind, {}, { fresh: true, fsyncMs: 1 });
+      const w = new SendJournal(j);
+      const t0 = performance.now();
+      while (performance.now() - t0 < 2);
+      // WHEN records are appended
+      w.started([1, 2]);
+      w.sent([1, 2]);
+      // THEN the fsync was started in the thread pool, not on the event loop
+      expect(syncSpy).not.toHaveBeenCalled();
+      expect(asyncSpy).toHaveBeenCalledTimes(1);
+      // and close() makes everything durable (blocking) before it returns, with a background fsync still in flight
+      j.close();
+      expect(syncSpy).toHaveBeenCalledTimes(1);
+      expect(sendState(readJournal(file)!).confirmed.has(2)).toBe(true);
+    } finally {
+      syncSpy.mockRestore();
+      asyncSpy.mockRestore();
+    }
+  });
+
+  test("a background fsync that fails is thrown by the next append, not lost", async () => {
+    const eio = Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });
+    const asyncSpy = vi.spyOn(fs, "fsync").mockImplementation(((_fd: number, cb: (err: Error | null) => void) => cb(eio)) as never);
+    try {
+      const j = Journal.open(path.join(dir, "eio.journal"), bind, {}, { fresh: true, fsyncMs: 1 });
+      const w = new SendJournal(j);
+      const t0 = performance.now();
+      while (performance.now() - t0 < 2);
+      w.started([1]);
+      expect(asyncSpy).toHaveBeenCalledTimes(1);
+      // the failure arrives on a later turn of the event loop
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(() => w.started([2])).toThrow(/EIO/);
+      await expect(j.durable()).rejects.toThrow(/EIO/);
+    } finally {
+      asyncSpy.mockRestore();
+    }
+  });
+
+  test("a confirmation rides with the next record's write; close() and durable() write one still waiting", async () => {
+    const file = path.join(dir, "later.journal");
+    const j = Journal.open(file, bind, {}, { fresh: true, fsyncMs: 60_000 });
+    const w = new SendJournal(j);
+    const writes = vi.spyOn(fs, "writeSync");
+    try {
+      w.started([1, 2]);
+      w.sent([1, 2]);
+      w.started([3]);
+      // B, then S + B in one write(2)
+      expect(writes).toHaveBeenCalledTimes(2);
+      expect(sendState(readJournal(file)!).confirmed.has(1)).toBe(true);
+      w.sent([3]);
+      expect(sendState(readJournal(file)!).confirmed.has(3)).toBe(false);
+      await j.durable();
+      expect(sendState(readJournal(file)!).confirmed.has(3)).toBe(true);
+      w.started([4]);
+      w.sent([4]);
+      j.close();
+      const s = sendState(readJournal(file)!);
+      expect([1, 2, 3, 4].every((n) => s.confirmed.has(n))).toBe(true);
+      expect(s.unknown.size).toBe(0);
+    } finally {
+      writes.mockRestore();
+    }
   });
 
   test("durable() group-commits: concurrent callers share fsyncs", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
-import { readLines, validateInput } from "../../src/commands/messages/input.js";
+import { provisionalRules, readLines, validatedAsFor, validateInput } from "../../src/commands/messages/input.js";
 import { Journal, readJournal, SendJournal, sendState } from "../../src/sqs/custody/journal.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sqsctl-unit-"));
@@ -40,6 +40,44 @@ describe("validateInput", () => {
     expect(v).toMatchObject({ lines: 4, entries: 2, invalidCount: 2, path: spoolPath });
     expect(v.invalid.map((i) => i.line)).toEqual([2, 4]);
     expect(v.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("validating before the queue is known (provisionalRules / validatedAsFor)", () => {
+  const queue = { raw: false, fifo: false, contentBasedDedup: false, maxMessageSize: 262_144 };
+  const check = async (lines: string[], rules = queue, fifoByName = false) => {
+    const file = join(dir, `early-${Math.random().toString(36).slice(2)}.ndjson`);
+    writeFileSync(file, lines.join("\n"));
+    const pre = provisionalRules({ raw: rules.raw }, fifoByName);
+    const v = await validateInput({ path: file }, pre);
+    return { v, stands: validatedAsFor(v, pre, rules) };
+  };
+
+  test("a clean file within the queue's limits: the early result stands, with its largest message and longest line", async () => {
+    const { v, stands } = await check(['{"body": "abc"}', '{"body": "' + "x".repeat(1000) + '"}']);
+    expect(stands).toBe(true);
+    expect(v).toMatchObject({ entries: 2, invalidCount: 0, maxSize: 1000 });
+    expect(v.longestLine).toBe(1000 + '{"body": ""}'.length);
+  });
+
+  test("a message over the queue's own limit (valid for SQS's largest): validated again with the queue's rules", async () => {
+    const { v, stands } = await check(['{"body": "' + "x".repeat(300_000) + '"}']);
+    expect(v.invalidCount).toBe(0);
+    expect(stands).toBe(false);
+  });
+
+  test("FIFO-ness that differs from the name, or any invalid line (its reason names the limit used): validated again", async () => {
+    expect((await check(['{"body": "a", "groupId": "g"}'], { ...queue, fifo: true }, false)).stands).toBe(false);
+    expect((await check(['{"body": "a", "groupId": "g"}'], { ...queue, fifo: true }, true)).stands).toBe(true);
+    expect((await check(["not json"])).stands).toBe(false);
+  });
+
+  test("a line the queue's rules would not even read whole (over its line limit) is not let through", async () => {
+    const small = { ...queue, maxMessageSize: 1024 };
+    // 80,000 characters of an output-only field around a small body: fine for SQS's largest, too long a line for a 1 KiB queue
+    const { v, stands } = await check([JSON.stringify({ body: "a", errorMessage: "e".repeat(80_000) })], small);
+    expect(v.invalidCount).toBe(0);
+    expect(stands).toBe(false);
   });
 });
 

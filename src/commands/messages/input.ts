@@ -4,6 +4,7 @@ import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
 import { LineSet } from "../../core/batch.js";
+import { Limits } from "../../core/duration.js";
 import { parseInputLine, type InputRules, type SendEntry } from "../../core/message-input.js";
 
 /** A line of input; `text` is undefined when the line was too long to hold or is not UTF-8. */
@@ -96,6 +97,10 @@ export interface Validation {
   invalid: InvalidLine[];
   sha256: string;
   bytes: number;
+  /** The largest message among the valid lines (bytes SQS counts). */
+  maxSize: number;
+  /** The longest line read whole, in UTF-16 units (at most 3 bytes each in UTF-8). */
+  longestLine: number;
 }
 
 /**
@@ -110,7 +115,7 @@ export async function validateInput(
 ): Promise<Validation> {
   const keep = opts.keepInvalid ?? 200;
   const hash = createHash("sha256");
-  const v: Validation = { path: "", lines: 0, entries: 0, blank: 0, invalidCount: 0, invalid: [], sha256: "", bytes: 0 };
+  const v: Validation = { path: "", lines: 0, entries: 0, blank: 0, invalidCount: 0, invalid: [], sha256: "", bytes: 0, maxSize: 0, longestLine: 0 };
   let stream: AsyncIterable<Buffer>;
   let spool: ReturnType<typeof createWriteStream> | undefined;
   if ("path" in input) {
@@ -139,9 +144,12 @@ export async function validateInput(
         record(v, keep, { line, reason: `the line is longer than ${limit} bytes, far over the queue's MaximumMessageSize` });
         continue;
       }
+      if (text.length > v.longestLine) v.longestLine = text.length;
       const r = parseInputLine(text, line, rules);
-      if (r.kind === "entry") v.entries += 1;
-      else if (r.kind === "blank") v.blank += 1;
+      if (r.kind === "entry") {
+        v.entries += 1;
+        if (r.entry.size > v.maxSize) v.maxSize = r.entry.size;
+      } else if (r.kind === "blank") v.blank += 1;
       else record(v, keep, { line, reason: r.reason });
     }
   }
@@ -151,6 +159,35 @@ export async function validateInput(
   }
   v.sha256 = hash.digest("hex");
   return v;
+}
+
+/**
+ * Rules to validate with before the queue's attributes are known, so the pass can run
+ * beside the calls that fetch them: the largest MaximumMessageSize SQS allows, FIFO as
+ * the queue's name says (SQS requires FIFO names to end in .fifo), and no FIFO dedup
+ * ids derived (they change no line's validity; the send pass derives them). Check the
+ * result with `validatedAsFor` once the queue's rules are known.
+ */
+export function provisionalRules(rules: Pick<InputRules, "raw" | "defaultGroupId">, fifoByName: boolean): InputRules {
+  return { raw: rules.raw, fifo: fifoByName, contentBasedDedup: true, maxMessageSize: Limits.maxMessageSize.max, defaultGroupId: rules.defaultGroupId };
+}
+
+/**
+ * True when a validation made with `provisional` rules says exactly what one with
+ * `rules` would: the same FIFO-ness, every message within the queue's size, no line too
+ * long to read under its limit, and no invalid line (whose reason would name the
+ * provisional limit). Otherwise validate again with `rules`.
+ */
+export function validatedAsFor(v: Validation, provisional: InputRules, rules: InputRules): boolean {
+  return (
+    v.invalidCount === 0 &&
+    provisional.raw === rules.raw &&
+    provisional.defaultGroupId === rules.defaultGroupId &&
+    provisional.fifo === rules.fifo &&
+    rules.maxMessageSize <= provisional.maxMessageSize &&
+    v.maxSize <= rules.maxMessageSize &&
+    v.longestLine * 3 <= maxLineBytes(rules.maxMessageSize)
+  );
 }
 
 function record(v: Validation, keep: number, bad: InvalidLine): void {

@@ -1,15 +1,16 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { InputRules } from "../../core/message-input.js";
+import { isFifoName, parseQueueRef } from "../../core/queue-ref.js";
 import { plural } from "../../core/text.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { count, startProgress } from "../../output/progress.js";
 import { AdaptiveConcurrency } from "../../sqs/custody/adaptive.js";
 import { removeStaleSpools, spoolPath } from "../../sqs/custody/journal.js";
-import { getQueueAttributes, resolveQueue } from "../../sqs/queues.js";
+import { resolveQueue } from "../../sqs/queues.js";
 import type { CommandContext } from "../context.js";
 import { FailedFile } from "./failed-file.js";
-import { validateInput, type Validation } from "./input.js";
+import { provisionalRules, validatedAsFor, validateInput, type Validation } from "./input.js";
 import { sendPass } from "./send-pass.js";
 
 export interface SendBatchOptions {
@@ -28,12 +29,14 @@ export interface SendBatchOptions {
 export const DEFAULT_CONCURRENCY = 8;
 /**
  * Without --concurrency the level adapts while the run goes (custody/adaptive.ts). It
- * starts at 32: the raw loader's best at 25 ms a call, and within a few percent of the
- * best on loopback, where 4-32 are a plateau; it grows toward ADAPTIVE_MAX at higher
- * latency, halves on throttling, and settles lower when that is as fast.
- * Chosen by measurement (bench/RESULTS.md, "## speed").
+ * starts at 64: the raw loader's best at 25 ms a call (32 and 64 measure within a few
+ * percent there), and the controller keeps a doubling only when it pays x1.4, which a
+ * CPU-bound machine never shows, so a start at 32 stayed at 32 (0.86 of the raw loader
+ * against 0.93 from 64, same reps); on loopback 64 measured as fast as 32 (1.07 / 1.01).
+ * It grows toward ADAPTIVE_MAX at higher latency, halves on throttling, and settles lower
+ * when that is as fast. Chosen by measurement (bench/RESULTS.md, "2e").
  */
-export const ADAPTIVE_INITIAL = 32;
+export const ADAPTIVE_INITIAL = 64;
 export const ADAPTIVE_MAX = 128;
 
 export default async function sendBatch(ctx: CommandContext, [ref, file]: string[], opts: SendBatchOptions): Promise<void> {
@@ -55,8 +58,19 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
   const failedFile = opts.failedFile !== undefined && !opts.dryRun ? FailedFile.check(opts.failedFile, fromStdin ? undefined : file) : undefined;
 
   const sqs = await ctx.sqs({ maxSockets: Math.max(fixed ?? ADAPTIVE_MAX, 8) });
-  const queue = await resolveQueue(sqs, ref);
-  const qa = await getQueueAttributes(sqs, queue.url, ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"], ref);
+  // A file is validated while the queue is looked up (a round trip or two), with rules that
+  // need no answer from the queue; where the queue's own rules could judge a line
+  // otherwise, it is validated again with them. Nothing is sent before the check is done.
+  const early = fromStdin ? undefined : validateEarly(file!, ref, opts, ctx.signal);
+  let queue: Awaited<ReturnType<typeof resolveQueue>>;
+  let qa: Record<string, string>;
+  try {
+    queue = await resolveQueue(sqs, ref, "queue", ["MaximumMessageSize", "FifoQueue", "ContentBasedDeduplication"]);
+    qa = queue.attributes;
+  } catch (err) {
+    early?.cancel();
+    throw err;
+  }
   const rules: InputRules = {
     raw: opts.raw === true,
     fifo: qa.FifoQueue === "true" || queue.fifo,
@@ -65,6 +79,7 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
     defaultGroupId: opts.groupId,
   };
   if (!rules.fifo && opts.groupId) {
+    early?.cancel();
     throw new UsageError(`${queue.name} is not a FIFO queue: --group-id applies only to FIFO queues (names ending in .fifo).`, "Drop the flag, or send to the FIFO queue you meant.");
   }
 
@@ -79,11 +94,15 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
     const validating = await startProgress(ui, () => `validating ${label}…`);
     let v: Validation;
     try {
-      v = await validateInput(
-        spool ? { stream: ctx.io.stdin as NodeJS.ReadableStream & import("node:stream").Readable, spoolPath: spool } : { path: file! },
-        rules,
-        { signal: ctx.signal },
-      );
+      const pre = await early?.result;
+      v =
+        pre && validatedAsFor(pre, early!.rules, rules)
+          ? pre
+          : await validateInput(
+              spool ? { stream: ctx.io.stdin as NodeJS.ReadableStream & import("node:stream").Readable, spoolPath: spool } : { path: file! },
+              rules,
+              { signal: ctx.signal },
+            );
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw new UsageError(`Cannot read ${label}: ${(err as Error).message}`);
@@ -117,6 +136,22 @@ export async function runSendBatch(ctx: CommandContext, ref: string, file: strin
   } finally {
     if (spool) rmSync(spool, { force: true });
   }
+}
+
+/** The first pass over a file, started before the queue's rules are known (see provisionalRules). */
+function validateEarly(file: string, ref: string, opts: SendBatchOptions, signal: AbortSignal): { rules: InputRules; result: Promise<Validation>; cancel(): void } | undefined {
+  let fifoByName: boolean;
+  try {
+    fifoByName = isFifoName(parseQueueRef(ref).name);
+  } catch {
+    return undefined; // resolveQueue says what is wrong with the name
+  }
+  const rules = provisionalRules({ raw: opts.raw === true, defaultGroupId: opts.groupId }, fifoByName);
+  const stop = new AbortController();
+  const result = validateInput({ path: file }, rules, { signal: AbortSignal.any([signal, stop.signal]) });
+  // Awaited only once the queue is known: a file that cannot be read must not be an unhandled rejection meanwhile.
+  result.catch(() => undefined);
+  return { rules, result, cancel: () => stop.abort() };
 }
 
 function intFlag(flag: string, text: string | undefined, dflt: number, min: number, max: number): number {

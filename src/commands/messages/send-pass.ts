@@ -74,6 +74,8 @@ export async function sendPass(ctx: CommandContext, p: SendPass): Promise<void> 
     );
     ended = true;
   } catch (err) {
+    // What was confirmed before the error is written (confirmations may wait for the next write).
+    journal?.journal.close();
     throw mapSdkError(err, { region: p.sqs.region, endpoint: p.sqs.endpoint, queue: p.ref });
   } finally {
     progress.stop();

@@ -17,7 +17,9 @@
  *
  * write(2) puts records in the kernel at once (they survive a SIGKILL); fsync, which
  * matters only if the machine goes down, is group-committed: `durable()` resolves when
- * everything written before it is on disk (the mover awaits it before a delete).
+ * everything written before it is on disk (the mover awaits it before a delete). The
+ * periodic fsync (every `fsyncMs`) runs off the main thread, so a slow disk never stalls
+ * the calls in flight; `finish()` and `close()` fsync before they return.
  */
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -159,6 +161,10 @@ export interface OpenOptions {
 export class Journal {
   private fd: number;
   private dirty = false;
+  /** A periodic fsync that failed: thrown by the next append, durable() or close(). */
+  private syncError: unknown;
+  /** Records that may wait for the next write (appendLater). */
+  private later: JournalRecord[] = [];
   private lastSync = performance.now();
   private syncing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
@@ -193,12 +199,36 @@ export class Journal {
     return j;
   }
 
-  /** Appends records in one write. */
+  /**
+   * Appends records in one write. Every `fsyncMs` it also starts an fsync in the
+   * background (libuv's thread pool): the write is in the kernel already (it survives a
+   * kill), and the fsync, for a machine crash, need not hold up the event loop, where the
+   * answers of every call in flight wait. fsyncMs 0 keeps a blocking fsync per record.
+   */
   append(records: JournalRecord[]): void {
-    if (records.length === 0) return;
-    fs.writeSync(this.fd, records.map(encodeRecord).join(""));
+    if (records.length === 0 && this.later.length === 0) return;
+    this.rethrowSyncError();
+    const all = this.later.length ? [...this.later.splice(0), ...records] : records;
+    fs.writeSync(this.fd, all.map(encodeRecord).join(""));
     this.dirty = true;
-    if (this.fsyncMs === 0 || performance.now() - this.lastSync >= this.fsyncMs) this.syncNow();
+    if (this.fsyncMs === 0) this.syncNow();
+    else if (!this.syncing && performance.now() - this.lastSync >= this.fsyncMs) {
+      this.durable().catch((err: unknown) => {
+        this.syncError ??= err;
+      });
+    }
+  }
+
+  /**
+   * Records whose loss in a crash can only make a resume do more, never less (a
+   * confirmation: its lines then count as unknown, are sent again and reported as possible
+   * duplicates): they go out in the same write(2) as the next append, or with durable(),
+   * finish() or close(). In a bulk send the next batch's record follows at once, so this
+   * halves the writes without widening what a kill can cost.
+   */
+  appendLater(records: JournalRecord[]): void {
+    this.later.push(...records);
+    if (this.later.length >= 64) this.append([]);
   }
 
   /** Marks the run finished (a resume then does nothing). */
@@ -212,6 +242,8 @@ export class Journal {
    * fsyncs (group commit): a call during an fsync waits for the next one.
    */
   durable(): Promise<void> {
+    if (this.syncError !== undefined) return Promise.reject(this.syncError as Error);
+    if (this.later.length) this.append([]);
     if (!this.syncing) {
       this.syncing = this.fsyncAsync().finally(() => (this.syncing = undefined));
       return this.syncing;
@@ -223,8 +255,11 @@ export class Journal {
     return this.queued;
   }
 
+  /** fsync now, blocking: everything appended so far is on disk when it returns. */
   syncNow(): void {
-    if (!this.dirty) return;
+    this.rethrowSyncError();
+    // A background fsync still running may have started before the last write(2).
+    if (!this.dirty && !this.syncing) return;
     fs.fsyncSync(this.fd);
     this.syncs += 1;
     this.dirty = false;
@@ -233,9 +268,22 @@ export class Journal {
 
   close(): void {
     if (this.fd < 0) return;
-    this.syncNow();
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    const fd = this.fd;
+    try {
+      this.append([]);
+      this.syncNow();
+    } finally {
+      this.fd = -1;
+      // The descriptor outlives a background fsync in flight (never an fsync of a closed, reused fd).
+      if (this.syncing) {
+        const closeFd = () => fs.close(fd, () => undefined);
+        void this.syncing.then(closeFd, closeFd);
+      } else fs.closeSync(fd);
+    }
+  }
+
+  private rethrowSyncError(): void {
+    if (this.syncError !== undefined) throw this.syncError;
   }
 
   private fsyncAsync(): Promise<void> {
@@ -323,8 +371,9 @@ export class SendJournal {
   started(lines: number[]): void {
     this.journal.append([{ k: "B", l: lines }]);
   }
+  /** Confirmed: written with the next record (appendLater); a lost S only re-sends and reports. */
   sent(lines: number[]): void {
-    this.journal.append([{ k: "S", l: lines }]);
+    this.journal.appendLater([{ k: "S", l: lines }]);
   }
   failed(lines: number[]): void {
     this.journal.append([{ k: "F", l: lines }]);
