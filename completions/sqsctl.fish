@@ -523,7 +523,7 @@ complete -c sqsctl -n "__sqsctl_at 'dlq redrive'" -l hold -x -d 'manual: how lon
 # browse: options
 complete -c sqsctl -n "__sqsctl_at 'browse'" -l filter -x -d 'only list messages matching this JMESPath expression (see \'sqsctl help filters\')'
 complete -c sqsctl -n "__sqsctl_at 'browse'" -l limit -x -d 'most messages to hold and list, 1-10000'
-complete -c sqsctl -n "__sqsctl_at 'browse'" -l hold -x -d 'how long listed messages stay hidden between heartbeats, 3s-12h; renewed every third of it'
+complete -c sqsctl -n "__sqsctl_at 'browse'" -l hold -x -d 'how long listed messages stay hidden between heartbeats, 3s-12h; each renewed once half of it is left'
 complete -c sqsctl -n "__sqsctl_at 'browse'" -l scan -x -d 'most messages to read while looking for --filter matches (default: 1000, or --limit if larger)'
 
 # watch: options

@@ -14,7 +14,7 @@ export function registerBrowseCommand(program: Command, rt: Runtime): void {
     )
     .option("--filter <expr>", "only list messages matching this JMESPath expression (see 'sqsctl help filters')")
     .option("--limit <n>", "most messages to hold and list, 1-10000", "100")
-    .option("--hold <dur>", "how long listed messages stay hidden between heartbeats, 3s-12h; renewed every third of it", "60s")
+    .option("--hold <dur>", "how long listed messages stay hidden between heartbeats, 3s-12h; each renewed once half of it is left", "60s")
     .option("--scan <n>", "most messages to read while looking for --filter matches (default: 1000, or --limit if larger)")
     .addHelpText(
       "after",
@@ -27,7 +27,7 @@ Keys in the list:
 In menus and questions Esc goes back one step; in the message view q, Esc or enter do.
 
 While you browse, the listed messages are hidden from consumers (sqsctl renews their
-visibility timeout every 20 s with the default --hold); leaving makes every message you
+visibility timeout every 30 s with the default --hold); leaving makes every message you
 did not delete or move visible again at once. Delete and redrive ask first and name the
 count. A message whose hold ran out (suspended process, sleeping laptop) is marked "!"
 and received again before it is deleted or moved; if it cannot be, it is reported.

@@ -188,7 +188,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 16)")
     .addHelpText(
       "after",
-      `\nWithout --delete every message is held (in flight, renewed every 20 s by a heartbeat)\n` +
+      `\nWithout --delete every message is held (in flight, renewed every 30 s by a heartbeat)\n` +
         `until the export finishes and is then released (if export is killed, they return within\n` +
         `a minute), so each is written once and the queue is left as it was. SQS limits a\n` +
         `standard queue to about 120,000 messages in flight: export larger queues with --delete.\n` +

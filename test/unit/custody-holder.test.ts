@@ -62,28 +62,37 @@ describe("Holder custody", () => {
     expect(await holder.close()).toEqual({ released: 1, failed: 0, keptExhausted: 0 });
   });
 
-  test("one heartbeat renews every hold, and a slow beat is never stacked on", async () => {
+  test("one heartbeat at a time: a slow beat is never stacked on, and one that overran its interval is followed at once", async () => {
     vi.useFakeTimers();
     // GIVEN a server whose visibility changes take 25 s to answer
     let calls = 0;
+    let running = 0;
+    let most = 0;
     sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(async (input: Entries) => {
       calls += 1;
+      most = Math.max(most, ++running);
       await new Promise((r) => setTimeout(r, 25_000));
+      running -= 1;
       return allOk(input);
     });
     const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
     holder.add([held("m1", "h1"), held("m2", "h2")]);
-    // WHEN 24 s pass (the heartbeat is due every 10 s)
+    // WHEN 24 s pass (a hold is renewed once half of it is left: at 15 s)
     await vi.advanceTimersByTimeAsync(24_000);
     // THEN one beat is in flight, not two, and it renews both for holdSeconds
     expect(calls).toBe(1);
     expect(cmvCalls()[0]!.Entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout])).toEqual([["h1", 30], ["h2", 30]]);
-    // AND when it answers (at 35 s, past the first deadline of 30 s) the holds are renewed, not lapsed
-    await vi.advanceTimersByTimeAsync(12_000);
-    expect(calls).toBe(1);
+    // AND when it answers (at 40 s, past the first deadline of 30 s) the holds are renewed, not
+    // lapsed, and the next beat starts at once (not at a later tick, past the new deadline of 45 s)
+    await vi.advanceTimersByTimeAsync(17_000);
     expect(holder.lapsed()).toEqual([]);
+    expect(calls).toBe(2);
+    expect(most).toBe(1);
     holder.forget(["m1", "m2"]);
-    await holder.close();
+    // (close waits for the beat in hand, which answers 25 s after it was sent)
+    const closed = holder.close();
+    await vi.advanceTimersByTimeAsync(25_000);
+    await closed;
   });
 
   test("a heartbeat entry that fails lapses that hold: it is reported and never deleted as done", async () => {
@@ -95,8 +104,8 @@ describe("Holder custody", () => {
     }));
     const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
     holder.add([held("m1", "h1"), held("m2", "h2")]);
-    // WHEN the heartbeat runs
-    await vi.advanceTimersByTimeAsync(10_000);
+    // WHEN the heartbeat renews them (half the hold left)
+    await vi.advanceTimersByTimeAsync(15_000);
     // THEN m2 is lapsed, and a delete of both deletes only m1 and reports m2 as lapsed
     expect(holder.lapsed()).toEqual(["m2"]);
     const out = await holder.delete(["m1", "m2"]);
@@ -184,6 +193,127 @@ describe("Holder custody", () => {
   });
 });
 
+describe("heartbeat: renews only the holds about to run out (issue 13 part 3, time)", () => {
+  const renewed = () => cmvCalls().filter((c) => c.Entries.some((e) => (e.VisibilityTimeout ?? 0) > 0)).map((c) => c.Entries.map((e) => e.ReceiptHandle));
+
+  test("a beat renews a hold once half of it is left, and skips one further from its deadline", async () => {
+    vi.useFakeTimers();
+    // GIVEN a 30 s hold on m1 at 0 s and on m2 at 5 s
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1")]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    holder.add([held("m2", "h2")]);
+    // WHEN 10 s more pass (15 s: m1 has 15 s left, m2 20 s)
+    await vi.advanceTimersByTimeAsync(10_000);
+    // THEN only m1 was renewed (every hold, every 10 s, before)
+    expect(renewed()).toEqual([["h1"]]);
+    // AND at 20 s, m2 (15 s left) is renewed; m1, renewed at 15 s, is not
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(renewed()).toEqual([["h1"], ["h2"]]);
+    expect(holder.lapsed()).toEqual([]);
+    holder.forget(["m1", "m2"]);
+    await holder.close();
+  });
+
+  test("100 holds kept for 120 s cost one renewal each every half hold: 80 calls, not 120", async () => {
+    vi.useFakeTimers();
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add(Array.from({ length: 100 }, (_, i) => held(`m${i}`, `h${i}`)));
+    // WHEN 120 s pass
+    await vi.advanceTimersByTimeAsync(120_000);
+    // THEN each hold was renewed at 15, 30, ... 120 s (8 times; every 10 s before: 12), none lapsed
+    const calls = renewed();
+    expect(calls).toHaveLength(80);
+    expect(calls.every((c) => c.length === 10)).toBe(true);
+    expect(new Set(calls.flat()).size).toBe(100);
+    expect(holder.lapsed()).toEqual([]);
+    holder.forget(holder.ids());
+    await holder.close();
+  });
+
+  test("a hold a beat skipped survives the next beat starting late by almost 5/12 of the hold", async () => {
+    vi.useFakeTimers();
+    // GIVEN m1 held at 0 s for 30 s, and the last beat that skips it (12.5 s: 17.5 s left)
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1")]);
+    await vi.advanceTimersByTimeAsync(12_500);
+    expect(renewed()).toEqual([]);
+    // WHEN the process stalls for 12 s (a GC pause, a busy event loop): no timer runs
+    vi.setSystemTime(Date.now() + 12_000);
+    // AND the next beat comes, 12 s late, with 3 s left on m1
+    await vi.advanceTimersByTimeAsync(2_500);
+    // THEN it renews m1 in time: nothing lapsed because it was skipped
+    expect(renewed()).toEqual([["h1"]]);
+    expect(holder.lapsed()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(holder.lapsed()).toEqual([]);
+    holder.forget(["m1"]);
+    await holder.close();
+  });
+
+  test("over a slow server (7 s a call, beats longer than their interval) holds arriving all the time never lapse, and no hold is in two calls at once", async () => {
+    vi.useFakeTimers();
+    const inFlight = new Set<string>();
+    let overlap = false;
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(async (input: Entries) => {
+      for (const e of input.Entries) {
+        if (inFlight.has(e.ReceiptHandle)) overlap = true;
+        inFlight.add(e.ReceiptHandle);
+      }
+      await new Promise((r) => setTimeout(r, 7_000));
+      for (const e of input.Entries) inFlight.delete(e.ReceiptHandle);
+      return allOk(input);
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    // WHEN 10 holds arrive every second for 60 s, and the run goes on to 120 s
+    for (let t = 0; t < 120; t++) {
+      if (t < 60) holder.add(Array.from({ length: 10 }, (_, i) => held(`m${t}-${i}`, `h${t}-${i}`)));
+      await vi.advanceTimersByTimeAsync(1_000);
+      // THEN no hold lapses, at any second
+      expect(holder.lapsed()).toEqual([]);
+    }
+    expect(overlap).toBe(false);
+    expect(holder.size).toBe(600);
+    holder.forget(holder.ids());
+    const closed = holder.close();
+    await vi.advanceTimersByTimeAsync(7_000);
+    await closed;
+  });
+
+  test("delete renews first only the holds it deletes that are about to run out, not every hold", async () => {
+    vi.useFakeTimers();
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1"), held("m2", "h2")]);
+    // GIVEN both holds 1.5 s from their deadline (the process stalled: no beat ran)
+    vi.setSystemTime(Date.now() + 28_500);
+    // WHEN m1 is deleted
+    expect(await holder.delete(["m1"])).toEqual({ deleted: ["m1"], failed: [], lapsed: [] });
+    // THEN m1 alone was renewed before its delete (m2 is the next beat's)
+    expect(renewed()).toEqual([["h1"]]);
+    expect(deleted()).toEqual(["h1"]);
+    holder.forget(["m2"]);
+    await holder.close();
+  });
+
+  test("a hold's deadline counts from when its receive was sent, and isLapsed reads one hold", async () => {
+    vi.useFakeTimers();
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    // GIVEN a receive sent 29 s ago (a long poll, a busy event loop) that hid m1 for 30 s
+    holder.add([held("m1", "h1")], Date.now() - 29_000);
+    holder.add([held("m2", "h2")]);
+    expect(holder.isLapsed("m1")).toBe(false);
+    // WHEN 1 s passes with no beat (the process stalled)
+    vi.setSystemTime(Date.now() + 1_000);
+    // THEN m1's hold lapsed (the server may show it again now); m2's did not
+    expect(holder.isLapsed("m1")).toBe(true);
+    expect(holder.isLapsed("m2")).toBe(false);
+    expect(holder.isLapsed("nope")).toBe(false);
+    expect(holder.lapsed()).toEqual(["m1"]);
+    holder.forget(["m1", "m2"]);
+    await holder.close();
+  });
+});
+
 describe("lean records: custody data only, custody unchanged (issue 13 part 3)", () => {
   test("lighten drops the body but keeps the newest handle, receive count, heartbeat, delete, peek guard and release", async () => {
     vi.useFakeTimers();
@@ -203,7 +333,7 @@ describe("lean records: custody data only, custody unchanged (issue 13 part 3)",
     expect(holder.isLean("m1")).toBe(true);
     expect(holder.get("m1")).toMatchObject({ receiptHandle: "h1-new", envelope: { body: "", receiveCount: 2 } });
     // AND one heartbeat renews all three by their newest handles
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(15_000);
     expect(cmvCalls()[0]!.Entries.map((e) => [e.ReceiptHandle, e.VisibilityTimeout]).sort()).toEqual([["h1-new", 30], ["h2", 30], ["h3", 30]]);
     // AND the peek guard still reads the lean m2's receive count
     expect(holder.exhausted("m2")).toBe(true);
@@ -231,7 +361,7 @@ describe("lean records: custody data only, custody unchanged (issue 13 part 3)",
       expect(holder.get(id)!.raw.Body).toBeUndefined();
     }
     // WHEN the heartbeat cannot renew m2
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(15_000);
     // THEN m2 is lapsed: never deleted as done, not released with its stale handle
     expect(await holder.delete(["m1", "m2"])).toEqual({ deleted: ["m1"], failed: [], lapsed: ["m2"] });
     expect(deleted()).toEqual(["h1"]);

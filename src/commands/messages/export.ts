@@ -57,15 +57,11 @@ export default async function exportMessages(ctx: CommandContext, [ref]: string[
     deleted += out.deleted.length;
     for (const id of out.deleted) pending.delete(id);
     // A handle the server called invalid lapsed the hold: like a lapsed one, our own receive may take it again.
-    const lapsedNow = new Set(out.failed.length ? holder.lapsed() : []);
     for (const id of out.lapsed) pending.add(id);
-    for (const f of out.failed) (lapsedNow.has(f.id) ? pending : refused).add(f.id);
+    for (const f of out.failed) (holder.isLapsed(f.id) ? pending : refused).add(f.id);
   };
   // A lapsed message our own receive took again has a fresh handle: delete it now (it was written already).
-  const retaken = () => {
-    const lapsed = new Set(holder.lapsed());
-    return [...pending].filter((id) => holder.has(id) && !lapsed.has(id));
-  };
+  const retaken = () => [...pending].filter((id) => holder.has(id) && !holder.isLapsed(id));
 
   const work = async (batch: Held[]) => {
     try {

@@ -1,19 +1,36 @@
 /**
  * THE one holder: every message sqsctl has received and not yet deleted, moved or
  * given back is held here, keyed by MessageId. One heartbeat (unref'd, never two beats
- * at once) renews every hold; each message has a local deadline, and a hold that a
+ * at once) keeps every hold alive; each message has a local deadline (counted from
+ * before the call that hid it, so it never runs past the server's), and a hold that a
  * heartbeat entry could not renew, or whose deadline passed, is LAPSED: someone else
  * may have received the message since, and a delete with our stale handle may
  * "succeed" without deleting (AWS, standard queues). A lapsed message is never
  * deleted or counted as done; it is reported. A later receive of it (a newer receipt
  * handle) makes it ours again.
+ *
+ * HEARTBEAT: a beat every twelfth of the hold (5 s for a 60 s hold) renews only the
+ * holds with half the hold or less left (deadline <= now + holdSeconds/2), earliest
+ * deadline first, each 10-entry call's new deadline counted from just before that call
+ * was sent. A hold a beat skips has more than half the hold left, so the next beat,
+ * due a twelfth later, still finds it with 5/12 of the hold to spare (25 s for 60 s,
+ * 12.5 s for the manual redrive's 30 s): that beat may start that late (a GC pause, a
+ * busy event loop, the beat before it slow) before a skipped hold is at risk. The
+ * slowest beat: 100,000 holds all due at once (received within one beat) at 25 ms a
+ * call is 10,000 calls over 32 lanes, ~8 s, and a beat renews in deadline order at
+ * twice the 16 receivers' rate, so it catches up faster than the holds came in. A beat
+ * that overran its interval is followed at once, never by a skipped tick. Renewing
+ * every hold every third of the hold (before bench/RESULTS.md 3d) allowed a beat 2/3
+ * of the hold late, but at 100,000 held made 10,000 calls a beat, as many as the scan's
+ * own receives; now each hold is renewed every half hold (not every third), and a
+ * scan shorter than half the hold renews nothing.
  */
 import type { SqsContext } from "../client.js";
 import { changeVisibility, deleteHandles, type BatchOutcome, type Held } from "../messages.js";
 import { runPool } from "./pool.js";
 
 export interface HolderOptions {
-  /** Seconds each heartbeat hides messages for (beats at about a third of it). */
+  /** Seconds each receive and renewal hides messages for (a hold is renewed once half of it is left). */
   holdSeconds: number;
   fifo: boolean;
   /** From the redrive policy: an exhausted message (receiveCount >= this) is never released early. */
@@ -52,7 +69,7 @@ interface Entry {
   handle: string;
   /** ApproximateReceiveCount of the newest receive (the peek guard reads it). */
   receiveCount: number | undefined;
-  /** Epoch ms until which the message is hidden, as far as we know. */
+  /** Epoch ms until which the message is hidden at least (counted from before the call that hid it). */
   deadline: number;
   lapsed: boolean;
   held: Held | undefined;
@@ -118,6 +135,7 @@ const changeVisibilityWide = (ctx: SqsContext, url: string, handles: string[], s
 export class Holder {
   private readonly entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
   private beating: Promise<void> | undefined;
   private closing: Promise<ReleaseOutcome> | undefined;
   /** Receives of a message this holder already held (SQS is at-least-once, or a hold lapsed). */
@@ -141,12 +159,14 @@ export class Holder {
   /**
    * Takes custody of received messages (dedup by MessageId; a re-delivery's newer
    * handle wins and makes a lapsed hold ours again). The messages must have been
-   * received with a visibility of `holdSeconds`. Returns the ones new to this holder.
+   * received with a visibility of `holdSeconds`, by a call sent at `sentAt` (epoch ms,
+   * default now: give it when known, so the deadline never runs past the server's).
+   * Returns the ones new to this holder.
    */
-  add(batch: Held[]): Held[] {
+  add(batch: Held[], sentAt = Date.now()): Held[] {
     if (this.closing) throw new Error("Holder.add after close()");
     const fresh: Held[] = [];
-    const deadline = Date.now() + this.opts.holdSeconds * 1000;
+    const deadline = sentAt + this.opts.holdSeconds * 1000;
     for (const h of batch) {
       const id = idOf(h);
       const known = this.entries.get(id);
@@ -211,6 +231,13 @@ export class Holder {
     return e !== undefined && exhaustedEntry(e, this.opts.maxReceiveCount);
   }
 
+  /** True when this message's hold lapsed (see `lapsed`): one lookup, for callers that ask per message. */
+  isLapsed(messageId: string): boolean {
+    const e = this.entries.get(messageId);
+    if (e && !e.lapsed && e.deadline <= Date.now()) e.lapsed = true;
+    return e !== undefined && e.lapsed;
+  }
+
   /** MessageIds whose hold lapsed (a heartbeat entry failed, or the local deadline passed). */
   lapsed(): string[] {
     this.markOverdue();
@@ -227,8 +254,11 @@ export class Holder {
     await this.beating;
     // A hold about to run out is renewed first (which also proves the handle is still ours).
     const margin = Math.min(SAFETY_MS, this.opts.holdSeconds * 250);
-    const soon = Date.now() + margin;
-    if (ids.some((id) => { const e = this.entries.get(id); return e !== undefined && !e.lapsed && e.deadline <= soon; })) await this.beat();
+    const nearEnd = () => {
+      const soon = Date.now() + margin;
+      return ids.filter((id) => { const e = this.entries.get(id); return e !== undefined && !e.lapsed && e.deadline <= soon; });
+    };
+    if (nearEnd().length) await this.renewWhen(nearEnd);
     this.markOverdue(margin, ids);
     const out: DeleteOutcome = { deleted: [], failed: [], lapsed: [] };
     const byHandle = new Map<string, string>();
@@ -295,58 +325,125 @@ export class Holder {
   }
 
   /**
-   * One heartbeat: marks holds past their deadline as lapsed, then renews the rest
-   * for holdSeconds; an entry that fails to renew is lapsed. Never throws, and never
-   * runs twice at once (a slow beat is not stacked on). Public for tests and for
-   * callers that must renew right before a slow step.
+   * Renews EVERY live hold now, whatever its deadline (the heartbeat renews only those
+   * about to run out): for callers that must know every handle is still ours, or renew
+   * right before a slow step. Marks holds past their deadline as lapsed; an entry that
+   * fails to renew is lapsed. Never throws, and never runs at the same time as another
+   * beat (it starts once the one in hand ends).
    */
   beat(): Promise<void> {
-    this.beating ??= this.renew().finally(() => (this.beating = undefined));
+    return this.renewWhen(() => [...this.entries.keys()]);
+  }
+
+  /** The heartbeat's interval: a twelfth of the hold (see HEARTBEAT above). */
+  private get interval(): number {
+    return Math.max(200, (this.opts.holdSeconds * 1000) / 12);
+  }
+
+  /**
+   * The heartbeat's pick: lapses the holds whose deadline passed and returns the ones
+   * with half the hold or less left (see HEARTBEAT above). One walk of the entries per
+   * beat (~1 ms per 100,000), none per received batch.
+   */
+  private due(): string[] {
+    const now = Date.now();
+    const horizon = now + (this.opts.holdSeconds * 1000) / 2;
+    const out: string[] = [];
+    for (const [id, e] of this.entries) {
+      if (e.lapsed) continue;
+      if (e.deadline <= now) e.lapsed = true;
+      else if (e.deadline <= horizon) out.push(id);
+    }
+    return out;
+  }
+
+  /**
+   * Runs one beat over the ids `pick` returns, once no other beat is in hand (a beat
+   * joins none in flight: it may cover other holds). Beats run one at a time.
+   */
+  private async renewWhen(pick: () => string[]): Promise<void> {
+    while (this.beating) await this.beating;
+    this.beating = this.renew(pick()).finally(() => (this.beating = undefined));
     return this.beating;
   }
 
-  private async renew(): Promise<void> {
-    this.markOverdue();
-    const live = [...this.entries].filter(([, e]) => !e.lapsed);
+  /**
+   * Renews these holds for holdSeconds, earliest deadline first, LANES calls at a time.
+   * Each call's new deadline counts from just before it was sent (the server may apply
+   * it at once), and a hold whose deadline passed before its call went out is lapsed,
+   * not renewed. Never throws: a call that fails leaves its deadlines as they were, and
+   * the next beat (or delete) sees them pass.
+   */
+  private async renew(ids: string[]): Promise<void> {
+    const live: Array<{ id: string; e: Entry }> = [];
+    for (const id of ids) {
+      const e = this.entries.get(id);
+      if (e && !e.lapsed) live.push({ id, e });
+    }
     if (live.length === 0) return;
-    const byHandle = new Map(live.map(([id, e]) => [e.handle, id]));
-    // The new deadline counts from before the call: the server may apply it at once.
-    const deadline = Date.now() + this.opts.holdSeconds * 1000;
-    let res: BatchOutcome;
-    try {
-      res = await changeVisibilityWide(this.ctx, this.url, [...byHandle.keys()], this.opts.holdSeconds);
-    } catch {
-      return; // the local deadlines stay as they were; the next beat (or delete) sees them pass
-    }
-    const stillSame = (handle: string) => {
-      const e = this.entries.get(byHandle.get(handle)!);
-      // A newer receive (add) replaced the handle meanwhile: this result is not about it.
-      return e && e.handle === handle ? e : undefined;
+    live.sort((a, b) => a.e.deadline - b.e.deadline);
+    const slices: Array<typeof live> = [];
+    for (let i = 0; i < live.length; i += 10) slices.push(live.slice(i, i + 10));
+    const renewSlice = async (slice: typeof live) => {
+      const sentAt = Date.now();
+      // A newer receive (add) may have replaced a handle meanwhile: renew the newest.
+      const byHandle = new Map<string, Entry>();
+      for (const { id, e } of slice) {
+        if (this.entries.get(id) !== e || e.lapsed) continue;
+        if (e.deadline <= sentAt) e.lapsed = true;
+        else byHandle.set(e.handle, e);
+      }
+      if (byHandle.size === 0) return;
+      let res: BatchOutcome;
+      try {
+        res = await changeVisibility(this.ctx, this.url, [...byHandle.keys()], this.opts.holdSeconds);
+      } catch {
+        return;
+      }
+      const deadline = sentAt + this.opts.holdSeconds * 1000;
+      // A result is about the handle it was sent with: a handle replaced meanwhile is left to its own deadline.
+      for (const handle of res.ok) {
+        const e = byHandle.get(handle)!;
+        if (e.handle === handle && !e.lapsed) e.deadline = Math.max(e.deadline, deadline);
+      }
+      for (const f of res.failed) {
+        const e = byHandle.get(f.receiptHandle);
+        if (e && e.handle === f.receiptHandle) e.lapsed = true;
+      }
     };
-    for (const handle of res.ok) {
-      const e = stillSame(handle);
-      if (e && !e.lapsed) e.deadline = Math.max(e.deadline, deadline);
-    }
-    for (const f of res.failed) {
-      const e = stillSame(f.receiptHandle);
-      if (e) e.lapsed = true;
-    }
+    await runPool(slices, renewSlice, { concurrency: LANES }).catch(() => undefined);
   }
 
   private markOverdue(marginMs = 0, ids?: string[]): void {
     const now = Date.now() + marginMs;
-    const targets = ids ? ids.map((id) => this.entries.get(id)) : [...this.entries.values()];
+    const targets = ids ? ids.map((id) => this.entries.get(id)) : this.entries.values();
     for (const e of targets) if (e && !e.lapsed && e.deadline <= now) e.lapsed = true;
   }
 
+  /**
+   * The heartbeat: one timer at a time (unref'd). A beat that took longer than the
+   * interval is followed at once, so a slow beat never costs a skipped tick.
+   */
   private startHeartbeat(): void {
-    if (this.timer || this.closing) return;
-    this.timer = setInterval(() => void this.beat(), Math.max(200, (this.opts.holdSeconds * 1000) / 3));
+    if (this.ticking || this.closing) return;
+    this.ticking = true;
+    this.scheduleBeat(this.interval);
+  }
+
+  private scheduleBeat(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const started = Date.now();
+      void this.renewWhen(() => this.due()).finally(() => {
+        if (this.ticking) this.scheduleBeat(Math.max(0, this.interval - (Date.now() - started)));
+      });
+    }, ms);
     this.timer.unref();
   }
 
   private stopHeartbeat(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.ticking = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -143,6 +143,8 @@ export interface ReceiveLoopOptions {
 interface Result {
   key: number;
   asked: number;
+  /** When the receive was sent: its messages are hidden from then on at the earliest (the holder's deadline counts from it). */
+  sentAt: number;
   batch?: Held[];
   err?: unknown;
 }
@@ -172,9 +174,10 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
     const key = seq++;
     // After an empty poll, the next ones only confirm it (see the END RULE above).
     const waitSeconds = opts.untilEmpty && empties >= pollsPerWait ? Math.min(wait, CONFIRM_SECONDS) : wait;
+    const sentAt = Date.now();
     const call = receiveOnce(ctx, url, { max: room, waitSeconds, visibilityTimeout: holder.holdSeconds }, opts.label).then(
-      (batch): Result => ({ key, asked: room, batch }),
-      (err: unknown): Result => ({ key, asked: room, err }),
+      (batch): Result => ({ key, asked: room, sentAt, batch }),
+      (err: unknown): Result => ({ key, asked: room, sentAt, err }),
     );
     inFlight.set(key, call);
     return true;
@@ -240,7 +243,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
         continue;
       }
       // Custody first, whatever happens next: what a receive returned is held (and released on close).
-      const fresh = holder.add(r.batch ?? []);
+      const fresh = holder.add(r.batch ?? [], r.sentAt);
       // A call still in hand when the end was decided came back with messages: "empty" and
       // "stalled" are decided only once no call is in hand (checkEnd), so this is an end
       // by max, abort, error or the in-flight limit. At the in-flight limit they are
@@ -270,7 +273,7 @@ export async function* receiveInto(ctx: SqsContext, url: string, holder: Holder,
   } finally {
     if (inFlight.size) {
       done ??= "stopped";
-      for (const r of await Promise.all(inFlight.values())) if (r.batch?.length) holder.add(r.batch);
+      for (const r of await Promise.all(inFlight.values())) if (r.batch?.length) holder.add(r.batch, r.sentAt);
       inFlight.clear();
     }
     end.reason = done ?? "stopped";

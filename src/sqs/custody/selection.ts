@@ -91,7 +91,7 @@ export class BrowseSelection {
     const k = this.kept.get(id);
     if (!k) return undefined;
     const h = this.custody.get(id);
-    const state = k.state === "held" && this.custody.lapsed().includes(id) ? "lost" : k.state;
+    const state = k.state === "held" && this.custody.isLapsed(id) ? "lost" : k.state;
     return { id, envelope: h?.envelope ?? k.envelope, receiptHandle: h?.receiptHandle ?? "", state };
   }
 

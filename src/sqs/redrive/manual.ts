@@ -203,7 +203,7 @@ class Run {
 
   /** Messages this run sent whose hold lapsed and that came back to the holder: delete them now. */
   async settleLapsed(): Promise<void> {
-    const back = [...this.unsettled.keys()].filter((id) => this.holder.has(id) && !this.holder.lapsed().includes(id));
+    const back = [...this.unsettled.keys()].filter((id) => this.holder.has(id) && !this.holder.isLapsed(id));
     const byTarget = new Map<string, { target: MoveTarget; held: Held[] }>();
     for (const id of back) {
       const t = this.unsettled.get(id)!;
