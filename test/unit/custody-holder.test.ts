@@ -156,6 +156,34 @@ describe("Holder custody", () => {
     expect(holder.size).toBe(0);
   });
 
+  test("a release in hand: a beat meanwhile does not hide those messages again, and a receive of one meanwhile is a new hold", async () => {
+    // GIVEN m1, m2 held, and a server whose release (VisibilityTimeout 0) answers only when told
+    let answer: () => void = () => undefined;
+    let gated = true;
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(async (input: Entries) => {
+      if (gated && input.Entries.some((e) => e.VisibilityTimeout === 0)) await new Promise<void>((r) => (answer = r));
+      return allOk(input);
+    });
+    const holder = new Holder(ctx(), "http://mock/q", { holdSeconds: 30, fifo: false });
+    holder.add([held("m1", "h1"), held("m2", "h2")]);
+    // WHEN m1 is released, and while that call is out a beat runs and m1 is received again
+    const releasing = holder.release(["m1"]);
+    await vi.waitFor(() => expect(cmvCalls().some((c) => c.Entries.some((e) => e.VisibilityTimeout === 0))).toBe(true));
+    await holder.beat();
+    const fresh = holder.add([held("m1", "h1-again")]);
+    gated = false;
+    answer();
+    expect(await releasing).toEqual({ released: 1, failed: 0, keptExhausted: 0 });
+    // THEN no beat renewed the handle being released
+    const renewed = cmvCalls().flatMap((c) => c.Entries.filter((e) => (e.VisibilityTimeout ?? 0) > 0).map((e) => e.ReceiptHandle));
+    expect(renewed).not.toContain("h1");
+    expect(renewed).toContain("h2");
+    // AND the new receive of m1 is held (new to the holder), with its new handle
+    expect(fresh.map((h) => h.envelope.messageId)).toEqual(["m1"]);
+    expect(holder.get("m1")?.receiptHandle).toBe("h1-again");
+    await holder.close();
+  });
+
   test("release and delete over many messages run their 10-entry calls side by side, and read every Failed list", async () => {
     // GIVEN 300 held messages and a server that answers each batch call after a few ms
     let running = 0;

@@ -301,6 +301,10 @@ export class Holder {
       } else byHandle.set(e.handle, id);
     }
     if (byHandle.size === 0) return { released: 0, failed: 0, keptExhausted };
+    // Released or not, they are no longer held (a failed release returns by its own timeout).
+    // Out of the map before the calls: a beat meanwhile must not hide them again, and a
+    // receive of one after it is visible is a new hold, not one this release then drops.
+    for (const id of byHandle.values()) this.entries.delete(id);
     const first = await changeVisibilityWide(this.ctx, this.url, [...byHandle.keys()], 0);
     let failed = first.failed;
     let ok = first.ok;
@@ -310,8 +314,6 @@ export class Holder {
       ok = [...ok, ...second.ok];
       failed = second.failed;
     }
-    // Released or not, they are no longer held: a failed release returns by its own timeout.
-    for (const id of byHandle.values()) this.entries.delete(id);
     return { released: ok.length, failed: failed.length, keptExhausted };
   }
 
