@@ -465,7 +465,7 @@ complete -c sqsctl -n "__sqsctl_at 'export'" -l max -x -d 'stop after this many 
 complete -c sqsctl -n "__sqsctl_at 'export'" -l delete -d 'delete each message once its line is on disk (written and fsynced)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l append -d 'append to the file instead of replacing it (a partial last line, left by an interrupted export, is cut off and reported: its messages were never deleted)'
 complete -c sqsctl -n "__sqsctl_at 'export'" -l wait -x -d 'long-poll wait before the queue counts as empty, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)'
-complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 16)'
+complete -c sqsctl -n "__sqsctl_at 'export'" -l concurrency -x -d 'receive loops in parallel, 1-32 (default: 32)'
 
 # import: options
 complete -c sqsctl -n "__sqsctl_at 'import'" -l concurrency -x -d 'batch calls in flight at once, 1-256 (default: adapts while sending, from 64 up to 128)'

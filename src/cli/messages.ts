@@ -185,7 +185,7 @@ export function registerMessageCommands(program: Command, rt: Runtime): void {
     .option("--delete", "delete each message once its line is on disk (written and fsynced)")
     .option("--append", "append to the file instead of replacing it (a partial last line, left by an interrupted export, is cut off and reported: its messages were never deleted)")
     .option("--wait <dur>", "long-poll wait before the queue counts as empty, 1s-20s (served as polls of at most 4s, so Ctrl-C never has to cut one)", "1s")
-    .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 16)")
+    .option("--concurrency <n>", "receive loops in parallel, 1-32 (default: 32)")
     .addHelpText(
       "after",
       `\nWithout --delete every message is held (in flight, renewed every 30 s by a heartbeat)\n` +

@@ -18,8 +18,9 @@
  * busy event loop, the beat before it slow) before a skipped hold is at risk. The
  * slowest beat: 100,000 holds all due at once (received within one beat) at 25 ms a
  * call is 10,000 calls over 32 lanes, ~8 s, and a beat renews in deadline order at
- * twice the 16 receivers' rate, so it catches up faster than the holds came in. A beat
- * that overran its interval is followed at once, never by a skipped tick. Renewing
+ * the rate the 32 receivers took them in (32 lanes of 10-entry calls), so it keeps up
+ * with how the holds came in. A beat that overran its interval is followed at once,
+ * never by a skipped tick. Renewing
  * every hold every third of the hold (before bench/RESULTS.md 3d) allowed a beat 2/3
  * of the hold late, but at 100,000 held made 10,000 calls a beat, as many as the scan's
  * own receives; now each hold is renewed every half hold (not every third), and a

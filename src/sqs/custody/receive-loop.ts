@@ -72,10 +72,12 @@ export const EMPTY_POLLS = 2;
 export const CONFIRM_SECONDS = 1;
 /**
  * Concurrent receives a command runs by default (export, dlq inspect, the manual redrive).
- * At 25 ms a call a raw SDK loop keeps gaining up to 16-32 receivers; 16 holds at most 160
- * messages more in flight (bench/RESULTS.md, "speed", "receive-side defaults").
+ * A raw SDK loop is fastest at 32 receivers at 25-40 ms a call and level at 16-32 on
+ * loopback. On a quiet machine 32 against 16 took export from 0.84 to 0.95 and dlq inspect
+ * from 0.82 to 0.91 of the raw loop at 40 ms (0.94 -> 0.99 and 0.90 -> 0.93 at 25 ms), and
+ * left loopback unchanged (bench/RESULTS.md 2g). 32 hold at most 320 messages in flight.
  */
-export const DEFAULT_RECEIVERS = 16;
+export const DEFAULT_RECEIVERS = 32;
 /** SQS's documented in-flight limits (an account may have raised them: see SQSCTL_IN_FLIGHT_LIMIT in read-info.ts). */
 export const IN_FLIGHT_LIMIT = { standard: 120_000, fifo: 20_000 } as const;
 /** The limits in words, for messages. */
